@@ -1,0 +1,27 @@
+package io.kcp.arq;
+
+/**
+ * The observable state of an {@link Arq}, in the order of {@code enum kcp_arq_field} in
+ * {@code native/include/kcp/arq.h}. Names follow kcp-go's fields and Snmp counters.
+ */
+public enum ArqField {
+    CONV, MTU, MSS, STATE,
+    SND_UNA, SND_NXT, RCV_NXT, SSTHRESH,
+    RX_RTTVAR, RX_SRTT, RX_RTO, RX_MINRTO,
+    SND_WND, RCV_WND, RMT_WND, CWND, PROBE,
+    INTERVAL, NODELAY, TS_PROBE, PROBE_WAIT, DEAD_LINK,
+    INCR, FASTRESEND, NOCWND, STREAM, RESERVED,
+    SND_QUEUE, RCV_QUEUE, SND_BUF, RCV_BUF, ACKLIST,
+    OUT_SEGS, IN_SEGS, RETRANS_SEGS, FAST_RETRANS_SEGS,
+    EARLY_RETRANS_SEGS, LOST_SEGS, REPEAT_SEGS;
+
+    /** Number of fields; the native library reports its own count and must agree. */
+    public static final int COUNT = values().length;
+
+    private static final ArqField[] VALUES = values();
+
+    public static ArqField of(int ordinal) { return VALUES[ordinal]; }
+
+    /** True for the u64 Snmp counters kept at this layer. */
+    public boolean isCounter() { return ordinal() >= OUT_SEGS.ordinal(); }
+}

@@ -1,0 +1,213 @@
+package io.kcp.kernel;
+
+import io.kcp.arq.Arq;
+import io.kcp.arq.ArqField;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The C ARQ kernel ({@code native/src/arq.c}) behind the {@link Arq} interface.
+ *
+ * <p>Each operation is one JNI crossing. The output records live in C memory; Java reads them
+ * through a direct buffer view and resets the record counters by writing the shared
+ * {@code kcp_arq_output} struct directly, so draining output costs no crossing. Heap buffers are
+ * copied through a per-instance direct staging buffer; direct buffers are passed as they are.
+ */
+public final class NativeArq implements Arq {
+    // byte offsets in struct kcp_arq_output (native/include/kcp/arq.h)
+    private static final int OUT_DATA = 0, OUT_LEN = 8, OUT_CAP = 12, OUT_COUNT = 16, OUT_OOM = 20;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Handle handle;
+    private final Cleaner.Cleanable cleanable;
+    private final ByteBuffer outArea;
+    private ByteBuffer outView;
+    private long outViewAddress;
+    private int outViewCapacity;
+    private ByteBuffer staging = ByteBuffer.allocateDirect(2048);
+
+    /** Owns the native pointer; also the cleanup action if an instance is never closed. */
+    private static final class Handle implements Runnable {
+        volatile long ptr;
+
+        Handle(long ptr) { this.ptr = ptr; }
+
+        @Override
+        public void run() {
+            long p = ptr;
+            ptr = 0;
+            if (p != 0) destroy0(p);
+        }
+    }
+
+    public NativeArq(int conv) {
+        NativeLibrary.ensureAvailable();
+        long p = create0(conv);
+        if (p == 0) throw new OutOfMemoryError("native ARQ: cannot allocate an instance");
+        handle = new Handle(p);
+        cleanable = CLEANER.register(this, handle);
+        outArea = outputArea0(p).order(ByteOrder.nativeOrder());
+    }
+
+    private long ptr() {
+        long p = handle.ptr;
+        if (p == 0) throw new IllegalStateException("ARQ instance is closed");
+        return p;
+    }
+
+    private void checkMemory() {
+        if (outArea.getInt(OUT_OOM) != 0) {
+            throw new OutOfMemoryError("native ARQ: allocation failed; the instance is unusable");
+        }
+    }
+
+    /** A direct buffer holding {@code src}'s remaining bytes (src itself when direct). */
+    private ByteBuffer stage(ByteBuffer src, int len) {
+        if (src.isDirect()) return src;
+        if (staging.capacity() < len) staging = ByteBuffer.allocateDirect(Math.max(len, staging.capacity() * 2));
+        staging.clear();
+        staging.put(0, src, src.position(), len);
+        return staging;
+    }
+
+    @Override
+    public int send(ByteBuffer src) {
+        int len = src.remaining();
+        ByteBuffer b = stage(src, len);
+        int r = send0(ptr(), b, b == src ? src.position() : 0, len);
+        if (r == -3) throw new OutOfMemoryError("native ARQ: cannot queue " + len + " bytes");
+        if (r == 0) src.position(src.limit());
+        return r;
+    }
+
+    @Override
+    public int recv(ByteBuffer dst) {
+        int cap = dst.remaining();
+        int r;
+        if (dst.isDirect()) {
+            r = recv0(ptr(), dst, dst.position(), cap);
+            if (r > 0) dst.position(dst.position() + r);
+        } else {
+            int peek = peekSize0(ptr());
+            if (peek < 0) return -1;
+            if (peek > cap) return -2;
+            if (staging.capacity() < peek) staging = ByteBuffer.allocateDirect(Math.max(peek, staging.capacity() * 2));
+            r = recv0(ptr(), staging, 0, staging.capacity());
+            if (r > 0) dst.put(dst.position(), staging, 0, r).position(dst.position() + r);
+        }
+        return r;
+    }
+
+    @Override
+    public int peekSize() { return peekSize0(ptr()); }
+
+    @Override
+    public int input(ByteBuffer datagram, boolean regular, boolean ackNoDelay, int now) {
+        int len = datagram.remaining();
+        ByteBuffer b = stage(datagram, len);
+        int r = input0(ptr(), b, b == datagram ? datagram.position() : 0, len, regular, ackNoDelay, now);
+        checkMemory();
+        return r;
+    }
+
+    @Override
+    public int flush(int now) {
+        int r = flush0(ptr(), now);
+        checkMemory();
+        return r;
+    }
+
+    @Override
+    public void flushAcks(int now) {
+        flushAcks0(ptr(), now);
+        checkMemory();
+    }
+
+    @Override
+    public ByteBuffer output() {
+        ptr();
+        long address = outArea.getLong(OUT_DATA);
+        int capacity = outArea.getInt(OUT_CAP);
+        if (outView == null || address != outViewAddress || capacity != outViewCapacity) {
+            outView = address == 0 ? ByteBuffer.allocateDirect(0) : view0(address, capacity);
+            outView.order(ByteOrder.LITTLE_ENDIAN);
+            outViewAddress = address;
+            outViewCapacity = capacity;
+        }
+        outView.limit(outArea.getInt(OUT_LEN)).position(0);
+        return outView;
+    }
+
+    @Override
+    public int outputCount() {
+        ptr();
+        return outArea.getInt(OUT_COUNT);
+    }
+
+    @Override
+    public void clearOutput() {
+        ptr();
+        outArea.putInt(OUT_LEN, 0);
+        outArea.putInt(OUT_COUNT, 0);
+    }
+
+    @Override
+    public boolean setMtu(int mtu) { return setMtu0(ptr(), mtu) == 0; }
+
+    @Override
+    public boolean reserveBytes(int n) { return reserveBytes0(ptr(), n) == 0; }
+
+    @Override
+    public void nodelay(int nodelay, int interval, int resend, int nc) { nodelay0(ptr(), nodelay, interval, resend, nc); }
+
+    @Override
+    public void setMinRto(int minRto) { setMinRto0(ptr(), minRto); }
+
+    @Override
+    public void windowSize(int sndWnd, int rcvWnd) { wndSize0(ptr(), sndWnd, rcvWnd); }
+
+    @Override
+    public void setStreamMode(boolean stream) { setStream0(ptr(), stream); }
+
+    @Override
+    public int waitSnd() { return waitSnd0(ptr()); }
+
+    @Override
+    public long field(ArqField field) { return field0(ptr(), field.ordinal()); }
+
+    @Override
+    public void snapshot(long[] dst) {
+        if (dst.length < ArqField.COUNT) {
+            throw new IllegalArgumentException("snapshot needs " + ArqField.COUNT + " slots, got " + dst.length);
+        }
+        snapshot0(ptr(), dst);
+    }
+
+    @Override
+    public long digest() { return digest0(ptr()); }
+
+    @Override
+    public void close() { cleanable.clean(); }
+
+    private static native long create0(int conv);
+    private static native void destroy0(long ptr);
+    private static native ByteBuffer outputArea0(long ptr);
+    private static native ByteBuffer view0(long address, int capacity);
+    private static native int send0(long ptr, ByteBuffer src, int pos, int len);
+    private static native int recv0(long ptr, ByteBuffer dst, int pos, int cap);
+    private static native int peekSize0(long ptr);
+    private static native int input0(long ptr, ByteBuffer src, int pos, int len, boolean regular, boolean ackNoDelay, int now);
+    private static native int flush0(long ptr, int now);
+    private static native void flushAcks0(long ptr, int now);
+    private static native int setMtu0(long ptr, int mtu);
+    private static native int reserveBytes0(long ptr, int n);
+    private static native void nodelay0(long ptr, int nodelay, int interval, int resend, int nc);
+    private static native void setMinRto0(long ptr, int minRto);
+    private static native void wndSize0(long ptr, int snd, int rcv);
+    private static native void setStream0(long ptr, boolean stream);
+    private static native int waitSnd0(long ptr);
+    private static native long field0(long ptr, int field);
+    private static native void snapshot0(long ptr, long[] dst);
+    private static native long digest0(long ptr);
+}

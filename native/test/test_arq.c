@@ -123,7 +123,7 @@ static void test_lossy_transfer(void) {
         kcp_arq *from[2] = {a, b}, *to[2] = {b, a};
         for (int d = 0; d < 2; d++) {
             if (step % 10 == 0) kcp_arq_flush(from[d], now);
-            uint32_t len;
+            uint32_t len = 0;
             for (uint32_t i = 0; i < kcp_arq_output_area(from[d])->count; i++) {
                 const uint8_t *dg = record(from[d], i, &len);
                 CHECK(len >= 28 + 24);

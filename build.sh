@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# The one entry point for building and testing kcp-java (CI runs `./build.sh`).
+#
+#   ./build.sh              everything: native + Java build, ctest, Java tests on both kernels,
+#                           jars, -Xcheck:jni check, packaging check, ASan/UBSan ctest, fuzzing
+#   ./build.sh test         quick: native + Java build, ctest, Java tests on both kernels
+#   ./build.sh asan         the C kernel and its tests under ASan/UBSan (build/asan)
+#   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
+#   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
+#
+# Environment: JAVA_HOME (the JDK Maven and the tests use), FUZZ_SECONDS (default 60 per target),
+# MVN_ARGS (extra Maven arguments).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$PWD
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+MVN=(mvn -B -ntp -Dstyle.color=never ${MVN_ARGS:-})
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAR=${JAVA_HOME:+$JAVA_HOME/bin/}jar
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+TIMINGS=()
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'build.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# Runs a stage and records its duration for the summary.
+stage() {
+  local name=$1; shift
+  section "$name"
+  local start=$SECONDS
+  "$@"
+  TIMINGS+=("$(printf '%-28s %4ds' "$name" $((SECONDS - start)))")
+}
+
+summary() {
+  section "summary"
+  local t
+  for t in "${TIMINGS[@]}"; do echo "  $t"; done
+  echo "  all stages passed"
+}
+
+# ---- Maven: native library, Java, ctest, Java tests on both kernels, jars ----------------
+maven() {
+  local goal=$1; shift
+  rm -rf target  # javac -h skips up-to-date classes, so a stale header tree is never trusted
+  mkdir -p target/logs
+  "${MVN[@]}" "$@" "$goal" 2>&1 | tee target/logs/maven.log
+}
+
+# ---- -Xcheck:jni findings do not fail Surefire: they land in *.dumpstream --------------------
+JNI_FINDINGS='in native method|JNI local refs|in the scope of Get|JNI call made'
+
+# Prints the files under the given paths that hold a -Xcheck:jni finding; false if none.
+jni_findings() {
+  grep -rlE --include='*.dumpstream' --include='*.txt' --include='*.xml' --include='*.log' \
+    "$JNI_FINDINGS" "$@" 2>/dev/null
+}
+
+check_jni() {
+  # The check itself must be able to fail: feed it a finding first.
+  local probe
+  probe=$(mktemp -d)
+  echo "Corrupted channel ... Stream 'WARNING in native method: JNI call made with exception pending'." \
+    > "$probe/x-jvmRun1.dumpstream"
+  if ! jni_findings "$probe" >/dev/null; then rm -rf "$probe"; die "the -Xcheck:jni check misses a known finding"; fi
+  rm -rf "$probe"
+
+  local reports=(target/surefire-reports*)
+  [ -e "${reports[0]}" ] || die "no target/surefire-reports* to check: did the tests run?"
+  local found
+  if found=$(jni_findings "${reports[@]}" target/logs); then
+    echo "-Xcheck:jni findings in:"
+    echo "$found"
+    grep -rhE -A3 "$JNI_FINDINGS" $found | head -60
+    die "-Xcheck:jni reported problems in native code"
+  fi
+  echo "no -Xcheck:jni findings in ${reports[*]} and target/logs"
+}
+
+# ---- packaging: main jar = classes, platform jar = the library, and they work together -----
+natives_dir_for_host() {
+  local os cpu
+  case "$(uname -s)" in
+    Linux) os=linux ;; Darwin) os=osx ;; MINGW*|MSYS*|CYGWIN*) os=windows ;; *) echo unknown; return ;;
+  esac
+  case "$(uname -m)" in
+    x86_64|amd64) cpu=64 ;; aarch64|arm64) cpu=arm64 ;; *) echo unknown; return ;;
+  esac
+  echo "${os}_${cpu}"
+}
+
+manifest_value() { # jar key
+  local dir
+  dir=$(mktemp -d)
+  (cd "$dir" && "$JAR" xf "$ROOT/$1" META-INF/MANIFEST.MF)
+  sed -n "s/^$2: *//p" "$dir/META-INF/MANIFEST.MF" | tr -d '\r'
+  rm -rf "$dir"
+}
+
+check_packaging() {
+  local main natives dir lib
+  local jar
+  main='' natives=''
+  for jar in target/kcp-java-*.jar; do
+    case "$jar" in
+      *-linux-*.jar|*-osx-*.jar|*-windows-*.jar) natives=$jar ;;
+      *) main=$jar ;;
+    esac
+  done
+  [ -f "$main" ] || die "main jar missing"
+  [ -f "$natives" ] || die "platform jar missing"
+  dir=$(natives_dir_for_host)
+  lib=natives/$dir/libkcpjava.so
+  echo "main jar:     $main"
+  echo "platform jar: $natives"
+
+  # The main jar runs anywhere on the Java kernel: classes (and metadata) only.
+  local stray
+  stray=$("$JAR" tf "$main" | grep -vE '^(META-INF/.*|io/|io/kcp/(.*/)?|io/kcp/.*\.class)$' || true)
+  [ -z "$stray" ] || die "main jar holds more than classes: $stray"
+  "$JAR" tf "$main" | grep -qx 'io/kcp/kernel/NativeLibrary.class' || die "main jar lacks the loader"
+  [ "$(manifest_value "$main" Automatic-Module-Name)" = io.kcp ] \
+    || "$JAR" tf "$main" | grep -qx module-info.class || die "main jar has no module name"
+
+  # The platform jar holds exactly the library, where native-lib-loader looks for it.
+  local want got
+  want=$(printf '%s\n' META-INF/ META-INF/MANIFEST.MF natives/ "natives/$dir/" "$lib" | sort)
+  got=$("$JAR" tf "$natives" | sort)
+  [ "$want" = "$got" ] || die "platform jar content: expected
+$want
+got
+$got"
+  local module
+  module=$(manifest_value "$natives" Automatic-Module-Name)
+  [[ $module =~ ^io\.kcp\.natives\.[a-z0-9_]+$ ]] || die "platform jar module name '$module'"
+  echo "contents ok; platform jar module: $module"
+
+  if [ "$(uname -s)" = Linux ]; then
+    local so=target/native/$lib
+    echo "GLIBC symbol versions $so needs (the oldest glibc it runs on is the newest of these):"
+    objdump -T "$so" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | sed 's/^/  /'
+    echo "shared libraries it needs:"
+    readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p'
+    ! readelf -d "$so" | grep -q 'libjvm' || die "$so links libjvm"
+    # Only JNI entry points leave the library (-fvisibility=hidden).
+    local exported
+    exported=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -vE '^(Java_|JNI_On)' || true)
+    [ -z "$exported" ] || die "$so exports non-JNI symbols: $exported"
+    readelf -d "$so" | grep -qE 'BIND_NOW|FLAGS_1.*NOW' || die "$so not linked with -z now"
+    readelf -lW "$so" | grep -q GNU_RELRO || die "$so not linked with -z relro"
+    ! readelf -lW "$so" | grep GNU_STACK | grep -q RWE || die "$so has an executable stack"
+    ! readelf -d "$so" | grep -q TEXTREL || die "$so has text relocations"
+    echo "exports only JNI symbols; relro, now, noexecstack ok"
+  fi
+
+  # The two jars alone (plus their runtime dependencies), library extracted from the jar.
+  local probe cp out
+  probe=$(mktemp -d)
+  cat > "$probe/Probe.java" <<'EOF'
+public class Probe {
+    public static void main(String[] args) {
+        System.out.println("kernel=" + io.kcp.kernel.Kernel.active());
+    }
+}
+EOF
+  cp="$main:$natives:$(cat target/runtime-classpath.txt)"
+  # stdout must be exactly the kernel; stderr (SLF4J's no-binding notice, say) is shown.
+  out=$("$JAVA" --enable-native-access=ALL-UNNAMED -Xcheck:jni -Dkcp.native=require \
+    -Djava.library.path="$probe" -cp "$cp" "$probe/Probe.java" 2>"$probe/err") \
+    || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "jars do not load the native kernel"; }
+  cat "$probe/err"
+  if grep -qE "$JNI_FINDINGS" "$probe/err"; then rm -rf "$probe"; die "-Xcheck:jni finding"; fi
+  rm -rf "$probe"
+  echo "$out"
+  [ "$out" = "kernel=NATIVE" ] || die "unexpected output from the jars: $out"
+}
+
+# ---- the C kernel on its own: ASan/UBSan, fuzzing ------------------------------------------
+asan() {
+  cmake -S . -B build/asan -DKCP_JNI=OFF -DKCP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS_DEBUG="-g -O1"
+  cmake --build build/asan --parallel "$JOBS"
+  ctest --test-dir build/asan --output-on-failure --no-tests=error
+}
+
+fuzz() {
+  command -v clang >/dev/null || die "fuzzing needs clang (apt-get install clang libclang-rt-14-dev)"
+  CC=clang cmake -S . -B build/fuzz -DKCP_JNI=OFF -DKCP_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS_DEBUG="-g -O1"
+  cmake --build build/fuzz --parallel "$JOBS"
+  local srcs=(native/fuzz/*.c)
+  if [ ! -e "${srcs[0]}" ]; then
+    echo "no fuzz targets in native/fuzz/"
+    return
+  fi
+  local src name seeds
+  for src in "${srcs[@]}"; do
+    name=$(basename "$src" .c)
+    [[ $name == fuzz* ]] || name=fuzz_$name
+    section "fuzz $name for ${FUZZ_SECONDS}s"
+    mkdir -p "build/fuzz/corpus/$name" "build/fuzz/artifacts"
+    # Checked-in seeds (native/fuzz/seeds/<target>/) are read; new inputs go to build/.
+    seeds=()
+    [ -d "native/fuzz/seeds/$name" ] && seeds=("native/fuzz/seeds/$name")
+    ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      "build/fuzz/$name" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$name-" \
+      "build/fuzz/corpus/$name" "${seeds[@]}" \
+      || die "fuzz target $name found a problem (see build/fuzz/artifacts/)"
+  done
+}
+
+bench() {
+  maven package -Pbench -DskipTests
+  section "JMH"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/benchmarks.jar "$@"
+}
+
+case "${1:-all}" in
+  all)
+    stage "maven verify (native, ctest, Java tests x2, jars)" maven verify
+    stage "-Xcheck:jni check" check_jni
+    stage "packaging check" check_packaging
+    stage "ASan/UBSan ctest" asan
+    stage "fuzz" fuzz
+    summary
+    ;;
+  test)
+    stage "maven test (native, ctest, Java tests x2)" maven test
+    stage "-Xcheck:jni check" check_jni
+    summary
+    ;;
+  asan) stage "ASan/UBSan ctest" asan; summary ;;
+  fuzz) stage "fuzz" fuzz; summary ;;
+  bench) shift; bench "$@" ;;
+  -h|--help|help) sed -n '2,13p' "$0" ;;
+  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+esac

@@ -1,0 +1,70 @@
+package io.kcp.arq.diff;
+
+import io.kcp.arq.ArqField;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counts how often the scripts reached the paths they are meant to reach, so a generator that
+ * silently stopped producing (say) truncated segments or window probes fails the test instead
+ * of passing with nothing compared.
+ */
+final class Coverage {
+    private final Map<String, Long> counts = new TreeMap<>();
+
+    void note(Event e, Outcome o, Observation x) {
+        if (e instanceof Event.Input) {
+            add("input returned " + o.ret());
+            if (!((Event.Input) e).regular()) {
+                add("input not regular");
+            }
+        } else if (e instanceof Event.Send) {
+            add("send returned " + o.ret());
+        } else if (e instanceof Event.Recv) {
+            add(o.ret() >= 0 ? "recv returned a message" : "recv returned " + o.ret());
+        }
+        long[] f = x.fields;
+        if (f[ArqField.RMT_WND.ordinal()] == 0) {
+            add("remote window zero");
+        }
+        if (f[ArqField.STATE.ordinal()] != 0) {
+            add("dead link");
+        }
+        if (f[ArqField.RCV_QUEUE.ordinal()] >= f[ArqField.RCV_WND.ordinal()]) {
+            add("receive queue full");
+        }
+        int mtu = (int) f[ArqField.MTU.ordinal()];
+        int reserved = (int) f[ArqField.RESERVED.ordinal()];
+        for (int off = 0; off + 4 <= x.area.length; ) {
+            int len = (int) Records.u32(x.area, off);
+            if (len > mtu) {
+                add("datagram longer than mtu");
+            }
+            for (int s = off + 4 + reserved; s + 24 <= off + 4 + len; s += 24 + (int) Records.u32(x.area, s + 20)) {
+                add("emitted " + Records.cmdName(x.area[s + 4] & 0xff));
+            }
+            off += 4 + len;
+        }
+    }
+
+    /** Called with the final snapshot of each script. */
+    void end(long[] f) {
+        for (ArqField c : new ArqField[] {ArqField.FAST_RETRANS_SEGS, ArqField.EARLY_RETRANS_SEGS,
+                ArqField.LOST_SEGS, ArqField.REPEAT_SEGS}) {
+            if (f[c.ordinal()] > 0) {
+                add("scripts with " + c);
+            }
+        }
+    }
+
+    private void add(String key) { counts.merge(key, 1L, Long::sum); }
+
+    long get(String key) { return counts.getOrDefault(key, 0L); }
+
+    synchronized void merge(Coverage other) {
+        other.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    }
+
+    @Override
+    public String toString() { return counts.toString(); }
+}

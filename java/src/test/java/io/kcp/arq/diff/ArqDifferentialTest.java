@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dkcp.diff.scripts=N} sets the number of scripts (default 10000),
  * {@code -Dkcp.diff.base=B} selects another family of seeds, {@code -Dkcp.diff.seed=S} replays
  * one script with a step-by-step trace, {@code -Dkcp.diff.stats=true} prints path coverage.
+ * Under Maven the output lands in {@code target/surefire-reports-native/*-output.txt}.
  */
 @Tag("both-kernels")
 class ArqDifferentialTest {
@@ -123,6 +124,9 @@ class ArqDifferentialTest {
             System.out.println(log);
         }
         System.out.println("differential arq: 1 scripts, " + (m == null ? 0 : 1) + " mismatches");
+        if (m != null) {
+            System.out.println(m);
+        }
         assertEquals(null, m, "the kernels differ");
     }
 

@@ -17,6 +17,7 @@ final class DiffRunner {
 
     /** Null when the kernels agreed on the whole script, else a description of the first
      * difference. {@code log}, when not null, receives a step-by-step trace. */
+    @SuppressWarnings("try") // the explicit close() calls check that close is idempotent
     String run(long seed, StringBuilder log) {
         try (EventScript script = new EventScript(seed, log);
              Arq n = Kernel.NATIVE.newArq(script.conv);
@@ -63,7 +64,7 @@ final class DiffRunner {
                 }
             }
             coverage.end(x.fields);
-            // close is idempotent; try-with-resources closes both a second time
+            // try-with-resources closes both a second time
             n.close();
             j.close();
             return null;

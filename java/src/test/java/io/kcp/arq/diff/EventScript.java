@@ -18,7 +18,6 @@ import java.util.Random;
 final class EventScript implements AutoCloseable {
     private static final int POOL = 64;
 
-    final long seed;
     final int conv;
     private final int start;
     private final Random rnd;
@@ -43,7 +42,6 @@ final class EventScript implements AutoCloseable {
     private final int total;
 
     EventScript(long seed, StringBuilder log) {
-        this.seed = seed;
         this.log = log;
         this.rnd = new Random(seed);
         int c = rnd.nextInt(10);
@@ -81,7 +79,7 @@ final class EventScript implements AutoCloseable {
         if (rnd.nextDouble() < pAdvance) {
             advance();
         } else if (rnd.nextInt(5) == 0) {
-            peer.tick(elapsed, now(), toPeer, toKernel, remember(peerSent));
+            peerTick();
         }
         int now = now();
         if (elapsed >= kernelFlushAt && rnd.nextInt(8) != 0) {
@@ -131,9 +129,10 @@ final class EventScript implements AutoCloseable {
             kernelFlushAt = elapsed + wait;
         }
         for (byte[] d : emitted) {
-            remember(ownSent).add(d);
+            ownSent.add(d);
             toPeer.send(d, elapsed);
         }
+        trim(ownSent);
         areaCount = outputCount;
     }
 
@@ -146,12 +145,11 @@ final class EventScript implements AutoCloseable {
         return clear;
     }
 
-    /** A bounded pool: once full, a random entry makes room. */
-    private List<byte[]> remember(List<byte[]> pool) {
-        if (pool.size() >= POOL) {
+    /** Keeps a replay pool bounded: random entries make room. */
+    private void trim(List<byte[]> pool) {
+        while (pool.size() > POOL) {
             pool.remove(rnd.nextInt(pool.size()));
         }
-        return pool;
     }
 
     private Event.Input input(byte[] d, boolean regular, String origin) {
@@ -165,7 +163,9 @@ final class EventScript implements AutoCloseable {
     private void advance() {
         int k = rnd.nextInt(1000);
         long d;
-        if (k < 450) {
+        if (toPeer.down() && k < 500) {
+            d = 100 + rnd.nextInt(3000); // an outage lasts: retransmit until the link is dead
+        } else if (k < 450) {
             d = rnd.nextInt(20);
         } else if (k < 750) {
             long next = Math.min(Math.min(kernelFlushAt, peer.nextFlush()), toKernel.nextDue());
@@ -185,7 +185,12 @@ final class EventScript implements AutoCloseable {
         if (log != null && d > 0) {
             log.append("  clock +").append(d).append(" -> ").append(Integer.toUnsignedString(now())).append('\n');
         }
-        peer.tick(elapsed, now(), toPeer, toKernel, remember(peerSent));
+        peerTick();
+    }
+
+    private void peerTick() {
+        peer.tick(elapsed, now(), toPeer, toKernel, peerSent);
+        trim(peerSent);
     }
 
     private Event send(long[] st) {

@@ -30,6 +30,9 @@ final class LossyLink {
         this.jitter = jitter;
     }
 
+    /** True when nothing gets through. */
+    boolean down() { return loss >= 1; }
+
     static LossyLink random(Random rnd) {
         if (rnd.nextInt(25) == 0) {
             return new LossyLink(rnd, 1, 0, 0, 0); // an outage: retransmits up to a dead link

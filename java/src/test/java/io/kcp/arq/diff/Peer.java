@@ -63,7 +63,9 @@ final class Peer implements AutoCloseable {
                     inbox = ByteBuffer.allocate(n);
                 }
                 inbox.clear();
-                arq.recv(inbox);
+                if (arq.recv(inbox) < 0) {
+                    throw new IllegalStateException("peer recv failed with peekSize " + n);
+                }
             }
         }
         if (elapsed >= nextFlush) {

@@ -21,8 +21,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature, the output layout or the field list changes. */
-#define KCP_ABI_VERSION 1
+/* The native library's ABI: bumped whenever a signature (ARQ, Reed-Solomon or JNI), the
+ * output layout or the field list changes. */
+#define KCP_ABI_VERSION 2
 
 #define KCP_OVERHEAD 24
 #define KCP_MAX_FRAGMENTS 255

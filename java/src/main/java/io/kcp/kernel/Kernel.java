@@ -2,6 +2,7 @@ package io.kcp.kernel;
 
 import io.kcp.arq.Arq;
 import io.kcp.arq.JavaArq;
+import io.kcp.fec.ReedSolomonFactory;
 
 /**
  * The two implementations of the kernel: C behind JNI, and pure Java. Both produce the same
@@ -15,12 +16,23 @@ public enum Kernel {
             NativeLibrary.ensureAvailable();
             return new NativeArq(conv);
         }
+
+        @Override
+        public ReedSolomonFactory reedSolomon() {
+            NativeLibrary.ensureAvailable();
+            return NativeReedSolomon.FACTORY;
+        }
     },
     /** The pure-Java kernel; runs anywhere. */
     JAVA {
         @Override
         public Arq newArq(int conv) {
             return new JavaArq(conv);
+        }
+
+        @Override
+        public ReedSolomonFactory reedSolomon() {
+            return ReedSolomonFactory.JAVA;
         }
     };
 
@@ -36,4 +48,7 @@ public enum Kernel {
 
     /** A new ARQ instance of this kernel for conversation {@code conv}. */
     public abstract Arq newArq(int conv);
+
+    /** This kernel's Reed-Solomon codecs, for the FEC encoder and decoder. */
+    public abstract ReedSolomonFactory reedSolomon();
 }

@@ -139,7 +139,7 @@ public final class OutboundPipeline implements AutoCloseable {
                 if (end - p < 4) {
                     throw new IllegalArgumentException("ARQ output ends before record " + i + " of " + count);
                 }
-                int len = u32(v, p);
+                int len = u32(v.clear(), p);
                 if (len < 0 || len > end - p - 4) {
                     throw new IllegalArgumentException("ARQ output record " + i + " claims " + len
                             + " bytes, " + (end - p - 4) + " are left");
@@ -174,6 +174,7 @@ public final class OutboundPipeline implements AutoCloseable {
             throw new IllegalArgumentException("datagram of " + len + " bytes; this pipeline takes "
                     + reserve + " to " + maxDatagram);
         }
+        buf.clear(); // the sink saw this view bounded to the previous datagram
         int parity = fec != null ? fec.encode(buf, off, len) : 0;
         seal(buf, off, len);
         for (int d = 0; d <= duplicates; d++) {

@@ -22,7 +22,7 @@ import java.util.zip.CRC32;
  * silently, datagrams too short for their headers plus one KCP segment count as InErrs.
  *
  * <p>No datagram content makes it throw. Not thread-safe, not re-entrant from the sink. The
- * steady state allocates nothing (pass the same receive buffer each time).
+ * steady state allocates nothing, also when the caller cycles through several receive buffers.
  *
  * <p>A listener that must read the conv before it knows the session can split the work:
  * {@link #decryptAndCheck} once with its own pipeline, {@link #peekConv}/{@link #peekSn} on the
@@ -40,6 +40,9 @@ public final class InboundPipeline implements AutoCloseable {
     private final CRC32 crc = new CRC32();
     private final KcpSink counting = this::forward;
 
+    private final int maxFecPacket;
+    private ByteBuffer heapScratch;
+    private ByteBuffer directScratch;
     private KcpSink sink;
     private long kcpInErrors;
     private long lastParity;
@@ -79,6 +82,7 @@ public final class InboundPipeline implements AutoCloseable {
         }
         this.cipher = cipher != null && cipher.hasHeader() ? cipher : null;
         this.fec = new FecInput(dataShards, parityShards, codecs, maxFecPacket);
+        this.maxFecPacket = maxFecPacket;
         this.counters = counters;
     }
 
@@ -157,17 +161,44 @@ public final class InboundPipeline implements AutoCloseable {
             counters.inc(SnmpCounter.IN_ERRS);
             return;
         }
+        int lim = payload.limit();
         this.sink = sink;
         try {
-            if (fec.input(payload, off, len, now, counting) < 0) {
+            if (!FecPacket.isFec(payload, off, len)) {
+                counting.input(payload, true);
+            } else if (len > maxFecPacket) {
                 counters.inc(SnmpCounter.IN_ERRS);
+            } else {
+                // The FEC layer keeps a view of the last buffer it saw; a caller cycling through
+                // several receive buffers would make it allocate one per datagram, so FEC
+                // packets go through one buffer of ours (the decoder copies them anyway).
+                ByteBuffer s = scratch(payload.isDirect());
+                s.clear().put(0, payload, off, len);
+                if (fec.input(s, 0, len, now, counting) < 0) {
+                    counters.inc(SnmpCounter.IN_ERRS);
+                }
             }
         } finally {
             this.sink = null;
+            payload.limit(lim).position(off);
             counters.inc(SnmpCounter.IN_PKTS);
             counters.add(SnmpCounter.IN_BYTES, len);
             foldFecCounters();
         }
+    }
+
+    /** Scratch space of the caller's kind, so a native ARQ still gets direct memory. */
+    private ByteBuffer scratch(boolean direct) {
+        if (direct) {
+            if (directScratch == null) {
+                directScratch = ByteBuffer.allocateDirect(maxFecPacket);
+            }
+            return directScratch;
+        }
+        if (heapScratch == null) {
+            heapScratch = ByteBuffer.allocate(maxFecPacket);
+        }
+        return heapScratch;
     }
 
     /** Calls the caller's sink and counts its rejections (kcp-go counts any non-zero result). */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Just enough JSON for the test vectors: objects, arrays, strings, numbers, literals. */
-final class MiniJson {
+public final class MiniJson {
 
     private final String s;
     private int i;
@@ -16,7 +16,7 @@ final class MiniJson {
     }
 
     /** Maps become {@code Map<String, Object>}, arrays {@code List<Object>}, numbers Double. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         Object v = p.value();
         p.skipSpace();

@@ -1,0 +1,99 @@
+package io.kcp.wire;
+
+import io.kcp.Snmp;
+import io.kcp.SnmpCounter;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Live {@link SnmpCounter}s: one set per session (or listener), each adding through to its
+ * parent, up to the process-wide {@link #GLOBAL} (kcp-go's {@code DefaultSnmp}).
+ *
+ * <p>Any thread may add and read at any time without locks: each counter is an atomic long, so
+ * an add is one atomic instruction per level. A {@link #snapshot()} taken while others add is not
+ * one instant across all counters (kcp-go's {@code Copy} is not either), but each value is exact.
+ */
+public final class Counters {
+
+    /** The process-wide counters every session adds to (kcp-go's {@code DefaultSnmp}). */
+    public static final Counters GLOBAL = new Counters(null);
+
+    private final AtomicLongArray values = new AtomicLongArray(SnmpCounter.COUNT);
+    private final Counters parent;
+
+    /** @param parent where every add also goes (and from there to its parent), or null */
+    public Counters(Counters parent) {
+        this.parent = parent;
+    }
+
+    /** The counters this one adds through to, or null. */
+    public Counters parent() {
+        return parent;
+    }
+
+    /** Adds {@code n} (may be negative) here and in every ancestor. */
+    public void add(SnmpCounter c, long n) {
+        int i = c.ordinal();
+        for (Counters k = this; k != null; k = k.parent) {
+            k.values.getAndAdd(i, n);
+        }
+    }
+
+    /** Adds one here and in every ancestor. */
+    public void inc(SnmpCounter c) {
+        add(c, 1);
+    }
+
+    public long get(SnmpCounter c) {
+        return values.get(c.ordinal());
+    }
+
+    /**
+     * Counts an opened session at every level: ActiveOpens (dialed) or PassiveOpens (accepted),
+     * CurrEstab up by one, and MaxConn raised to the new CurrEstab, as kcp-go does.
+     */
+    public void sessionOpened(boolean active) {
+        int opens = (active ? SnmpCounter.ACTIVE_OPENS : SnmpCounter.PASSIVE_OPENS).ordinal();
+        for (Counters k = this; k != null; k = k.parent) {
+            k.values.getAndIncrement(opens);
+            long established = k.values.incrementAndGet(SnmpCounter.CURR_ESTAB.ordinal());
+            k.raise(SnmpCounter.MAX_CONN.ordinal(), established);
+        }
+    }
+
+    /** Counts a closed session at every level: CurrEstab down by one. */
+    public void sessionClosed() {
+        add(SnmpCounter.CURR_ESTAB, -1);
+    }
+
+    /** Raises counter {@code i} to {@code v} unless it is already higher (unsigned). */
+    private void raise(int i, long v) {
+        long cur;
+        do {
+            cur = values.get(i);
+            if (Long.compareUnsigned(cur, v) >= 0) {
+                return;
+            }
+        } while (!values.compareAndSet(i, cur, v));
+    }
+
+    /** The current values. */
+    public Snmp snapshot() {
+        long[] v = new long[SnmpCounter.COUNT];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return Snmp.of(v);
+    }
+
+    /** Sets every counter of this level to zero (kcp-go's {@code Reset}); ancestors keep theirs. */
+    public void reset() {
+        for (int i = 0; i < SnmpCounter.COUNT; i++) {
+            values.set(i, 0);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return snapshot().toString();
+    }
+}

@@ -1,0 +1,123 @@
+package io.kcp;
+
+import io.kcp.transport.SocketOptions;
+import io.kcp.wire.Counters;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * The entry points: {@link #dial} a peer, {@link #listen} for peers, or run either on a
+ * {@link DatagramChannel} you already have (kcp-go's {@code NewConn} and {@code ServeConn}).
+ *
+ * <pre>{@code
+ * KcpConfig cfg = KcpConfig.builder().crypt("aes", "secret").fec(10, 3).mode(KcpMode.FAST3).build();
+ * try (KcpListener listener = Kcp.listen(new InetSocketAddress(4000), cfg);
+ *      KcpSession client = Kcp.dial(new InetSocketAddress("127.0.0.1", 4000), cfg)) {
+ *     client.write(ByteBuffer.wrap("hello".getBytes()));
+ *     KcpSession server = listener.accept();
+ *     ByteBuffer buf = ByteBuffer.allocate(100);
+ *     server.read(buf);
+ * }
+ * }</pre>
+ */
+public final class Kcp {
+
+    private static final SecureRandom CONV_SOURCE = new SecureRandom();
+
+    private Kcp() {
+    }
+
+    /** Opens a session to {@code remote} on a new UDP socket with a random conv. */
+    public static KcpSession dial(InetSocketAddress remote, KcpConfig config) throws IOException {
+        return dial(remote, config, CONV_SOURCE.nextInt());
+    }
+
+    /** Opens a session to {@code remote} with the given conv (kcp-go's {@code NewConn3}). */
+    public static KcpSession dial(InetSocketAddress remote, KcpConfig config, int conv)
+            throws IOException {
+        requireResolved(remote);
+        Objects.requireNonNull(config, "config");
+        DatagramChannel ch = remote.getAddress() instanceof java.net.Inet6Address
+                ? DatagramChannel.open(StandardProtocolFamily.INET6)
+                : DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            ch.bind(null);
+            SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
+            KcpSession s = new KcpSession(conv, remote, ch, true, null, config);
+            try {
+                s.startReceiver();
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A session to {@code remote} over a socket you own (kcp-go's {@code NewConn}). The channel
+     * is switched to non-blocking mode and read by the session; closing the session does not
+     * close it. Nothing else may read from it meanwhile.
+     */
+    public static KcpSession newSession(DatagramChannel channel, InetSocketAddress remote,
+                                        KcpConfig config) throws IOException {
+        requireResolved(remote);
+        KcpSession s = new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config);
+        try {
+            s.startReceiver();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Listens on {@code local} (port 0 picks a free port; see {@link KcpListener#localAddress()}). */
+    public static KcpListener listen(InetSocketAddress local, KcpConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        DatagramChannel ch = local.getAddress() instanceof java.net.Inet6Address
+                ? DatagramChannel.open(StandardProtocolFamily.INET6)
+                : DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            ch.bind(local);
+            SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
+            return new KcpListener(ch, true, config);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves KCP on a bound socket you own (kcp-go's {@code ServeConn}). The channel is switched
+     * to non-blocking mode; closing the listener does not close it.
+     */
+    public static KcpListener serve(DatagramChannel channel, KcpConfig config) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        return new KcpListener(channel, false, Objects.requireNonNull(config, "config"));
+    }
+
+    /** The process-wide counters: every session's and listener's, kcp-go's {@code DefaultSnmp}. */
+    public static Snmp counters() {
+        return Counters.GLOBAL.snapshot();
+    }
+
+    /** Zeroes the process-wide counters. */
+    public static void resetCounters() {
+        Counters.GLOBAL.reset();
+    }
+
+    private static void requireResolved(InetSocketAddress remote) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve " + remote.getHostString());
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.kcp.transport;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs every session's flush at the time its ARQ asked for: one binary heap keyed by deadline
+ * and one daemon thread that sleeps until the earliest entry. Work is proportional to the
+ * sessions that are due, not to all sessions (kcp-go's {@code SystemTimedSched} works the same
+ * way). The thread starts with the first task and ends when no task is left, so nothing lingers
+ * after the last session closes.
+ *
+ * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow.
+ */
+public final class FlushScheduler {
+
+    private static final FlushScheduler SHARED = new FlushScheduler("kcp-flush");
+
+    private final String threadName;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Timed[] tasks = new Timed[64];
+    private long[] deadlines = new long[64];
+    private int size;
+    private Thread thread;
+
+    public FlushScheduler(String threadName) {
+        this.threadName = threadName;
+    }
+
+    /** The process-wide scheduler sessions use. */
+    public static FlushScheduler shared() {
+        return SHARED;
+    }
+
+    /** Adds a task to run at {@code deadlineNanos} ({@link System#nanoTime()} scale). */
+    public void schedule(Timed task, long deadlineNanos) {
+        lock.lock();
+        try {
+            push(task, deadlineNanos);
+            if (thread == null) {
+                thread = new Thread(this::loop, threadName);
+                thread.setDaemon(true);
+                thread.start();
+            } else if (deadlines[0] == deadlineNanos && tasks[0] == task) {
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops a task that has ended (a closed session), so the thread can stop as soon as the last
+     * one is gone. O(n): closing is rare. A task already running finishes its run.
+     */
+    public void cancel(Timed task) {
+        lock.lock();
+        try {
+            for (int i = 0; i < size; i++) {
+                if (tasks[i] == task) {
+                    removeAt(i);
+                    changed.signal();
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tasks waiting to run (for tests and diagnostics). */
+    public int pending() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while the scheduler thread is alive. */
+    public boolean isRunning() {
+        lock.lock();
+        try {
+            return thread != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            Timed task;
+            lock.lock();
+            try {
+                while (true) {
+                    if (size == 0) {
+                        thread = null;
+                        return;
+                    }
+                    long wait = deadlines[0] - System.nanoTime();
+                    if (wait <= 0) break;
+                    try {
+                        changed.awaitNanos(wait);
+                    } catch (InterruptedException e) {
+                        // only close() paths interrupt nothing here; keep serving the tasks
+                    }
+                }
+                task = pop();
+            } finally {
+                lock.unlock();
+            }
+            long next;
+            try {
+                next = task.runAt(System.nanoTime());
+            } catch (RuntimeException | Error e) {
+                // a failing task must not take every other session's timers down with it
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                next = Timed.DONE;
+            }
+            if (next != Timed.DONE) {
+                lock.lock();
+                try {
+                    push(task, next);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void push(Timed task, long deadline) {
+        if (size == tasks.length) {
+            tasks = Arrays.copyOf(tasks, size * 2);
+            deadlines = Arrays.copyOf(deadlines, size * 2);
+        }
+        int i = size++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (deadlines[parent] - deadline <= 0) break;
+            tasks[i] = tasks[parent];
+            deadlines[i] = deadlines[parent];
+            i = parent;
+        }
+        tasks[i] = task;
+        deadlines[i] = deadline;
+    }
+
+    private Timed pop() {
+        Timed top = tasks[0];
+        removeAt(0);
+        return top;
+    }
+
+    /** Removes entry i: the last entry takes its place and sifts up or down. */
+    private void removeAt(int i) {
+        int last = --size;
+        Timed t = tasks[last];
+        long d = deadlines[last];
+        tasks[last] = null;
+        if (i == last) return;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (deadlines[parent] - d <= 0) break;
+            tasks[i] = tasks[parent];
+            deadlines[i] = deadlines[parent];
+            i = parent;
+        }
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) break;
+            if (child + 1 < size && deadlines[child + 1] - deadlines[child] < 0) child++;
+            if (d - deadlines[child] <= 0) break;
+            tasks[i] = tasks[child];
+            deadlines[i] = deadlines[child];
+            i = child;
+        }
+        tasks[i] = t;
+        deadlines[i] = d;
+    }
+}

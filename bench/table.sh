@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=${JAR:-target/benchmarks.jar}
 OUT=${OUT:-target/bench-table}
-JMH_ITER=${JMH_ITER:--wi 3 -w 1s -i 4 -r 1s}
+JMH_ITER=${JMH_ITER:--wi 3 -w 1s -i 8 -r 500ms}
 [ -f "$JAR" ] || { echo "table.sh: $JAR missing: run ./build.sh bench-table" >&2; exit 1; }
 mkdir -p "$OUT"
 JVM=("$JAVA" --enable-native-access=ALL-UNNAMED)

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One FEC group of kcp-go's default shape, {@value #DATA}+{@value #PARITY} shards of
- * {@code shardLen} bytes, in one contiguous direct buffer (shard i at {@code i * shardLen}):
+ * {@code shardLen} bytes, in one contiguous buffer (shard i at {@code i * shardLen}; direct
+ * unless {@code buffer=heap}):
  * encode, and rebuild the data shards with 1 or 3 of them lost. {@code impl} is a C kernel
  * path ({@code scalar}, {@code avx2}, {@code gfni256}, {@code gfni512}; see
  * {@link NativeReedSolomon#availablePaths()}) or {@code java} ({@link JavaReedSolomon}, which
@@ -56,6 +57,10 @@ public class ReedSolomonBenchmark {
     @Param({"1400"})
     public int shardLen;
 
+    /** {@code direct} (the transport's buffers) or {@code heap} (Java's own habitat). */
+    @Param({"direct"})
+    public String buffer;
+
     private ReedSolomon rs;
     private ByteBuffer group;
     private byte[] pristine;
@@ -70,7 +75,11 @@ public class ReedSolomonBenchmark {
             NativeReedSolomon.setPath(impl); // throws, naming the paths, if this CPU lacks it
             rs = new NativeReedSolomon(DATA, PARITY);
         }
-        group = ByteBuffer.allocateDirect(SHARDS * shardLen);
+        if (!buffer.equals("direct") && !buffer.equals("heap")) {
+            throw new IllegalArgumentException("buffer must be direct or heap, got " + buffer);
+        }
+        group = buffer.equals("direct") ? ByteBuffer.allocateDirect(SHARDS * shardLen)
+                : ByteBuffer.allocate(SHARDS * shardLen);
         byte[] data = new byte[DATA * shardLen];
         new Random(42).nextBytes(data);
         group.put(0, data);

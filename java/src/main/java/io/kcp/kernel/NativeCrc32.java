@@ -16,6 +16,11 @@ import java.util.Objects;
  * place, arrays (heap buffers) are pinned with {@code GetPrimitiveArrayCritical}, and heap
  * buffers without an accessible array (read-only ones) are copied into a per-instance direct
  * buffer first. Not thread-safe because of that buffer: one instance per thread or session.
+ *
+ * <p>Pinning beat copying arrays into a direct buffer first (Crc32Benchmark,
+ * {@code buffer=array} versus {@code staged}, Zen 3, best iterations): 43 versus 45 ns at
+ * 64 B, 61 versus 64 ns at 512 B, 122 versus 133 ns at 1400 B. Direct buffers are cheaper
+ * still (114 ns at 1400 B).
  */
 public final class NativeCrc32 implements Crc32 {
 

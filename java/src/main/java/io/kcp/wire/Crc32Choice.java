@@ -8,25 +8,28 @@ import java.lang.management.ManagementFactory;
  * Which {@link Crc32} is faster for which size, decided by measurement.
  *
  * <p>JDK 17's {@code CRC32} intrinsic on x86 folds 512-bit blocks with AVX-512 VPCLMULQDQ when
- * the JVM uses AVX-512 ({@code -XX:UseAVX=3}), and otherwise 128-bit blocks with PCLMULQDQ. The
- * C kernel folds 256-bit blocks with VPCLMULQDQ where the CPU has it without AVX-512 (Zen 3,
- * Alder Lake), twice the JDK's width there, which beats the JNI crossing (about 10 ns more
- * than the JDK's call overhead) from a few hundred bytes on. Measured on AMD EPYC (Zen 3),
- * JDK 17.0.15, direct buffers, ns per call (JMH:
- * {@code ./build.sh bench Crc32 -p buffer=direct -p size=64,256,1400}, and bench/table.sh):
+ * the JVM uses AVX-512 ({@code UseAVX=3}), and otherwise 128-bit blocks with PCLMULQDQ. The C
+ * kernel folds 256-bit blocks with VPCLMULQDQ where the CPU has it (Zen 3, Alder Lake, ...):
+ * without AVX-512 that is twice the JDK's width, which pays for the JNI crossing (about 10 ns
+ * more than the JDK's call) once inputs are a few hundred bytes long. Measured on AMD EPYC
+ * (Zen 3: AVX2 + VPCLMULQDQ, no AVX-512), JDK 17.0.15, direct buffers, ns per call, best JMH
+ * iteration of {@code bench/table.sh} ({@code ./build.sh bench-table}):
  * <pre>
- *              64 B   256 B   1400 B
- *   JDK        22.5    44      161
- *   C vpclmul  33      37       86   (JNI included; C alone: 12.5, 18, 67)
- *   C pclmul   31.5    46      162
+ *                 64 B   1400 B
+ *   JDK           27.7    187
+ *   C vpclmul     36.6    102    (JNI included; C alone, test_crc32 bench: 12.5 and 67)
  * </pre>
+ * A size sweep ({@code ./build.sh bench Crc32 -p size=64,256,512,1400 -p buffer=direct,array})
+ * put the crossing at 256 B for direct buffers (49 versus 48 ns) and between 256 and 512 B for
+ * arrays (512 B: JDK 75, C 61 ns). C with PCLMULQDQ only ({@code -p path=pclmul}), as wide as
+ * the JDK, loses a little at 1400 B (211 versus 186-194 ns).
  * So the C kernel is chosen from {@value #NATIVE_FROM} bytes when it has its VPCLMULQDQ path
- * and the JVM does not run AVX-512; everywhere else, and for shorter inputs, the JDK.
+ * and the JVM does not use AVX-512; for shorter inputs and everywhere else, the JDK.
  */
 final class Crc32Choice {
 
     /** Inputs at least this long go to the C kernel where it is the faster one. */
-    static final int NATIVE_FROM = 256;
+    static final int NATIVE_FROM = 512;
 
     private Crc32Choice() {
     }

@@ -12,7 +12,8 @@ import java.util.zip.CRC32;
 public final class JdkCrc32 implements Crc32 {
 
     private final CRC32 crc = new CRC32();
-    /** A view of the last non-array buffer seen, so that its position and limit stay untouched. */
+    /** A view of the last non-array buffer seen (kept until another one comes), so that the
+     * caller's position, limit and mark stay untouched. */
     private ByteBuffer source;
     private ByteBuffer view;
 

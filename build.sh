@@ -7,6 +7,7 @@
 #   ./build.sh asan         the C kernel and its tests under ASan/UBSan (build/asan)
 #   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
 #   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
+#   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
 #
 # Environment: JAVA_HOME (the JDK Maven and the tests use), FUZZ_SECONDS (default 60 per target),
 # MVN_ARGS (extra Maven arguments).
@@ -234,6 +235,7 @@ case "${1:-all}" in
   asan) stage "ASan/UBSan ctest" asan; summary ;;
   fuzz) stage "fuzz" fuzz; summary ;;
   bench) shift; bench "$@" ;;
-  -h|--help|help) sed -n '2,13p' "$0" ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  bench-table) maven package -Pbench -DskipTests && bench/table.sh ;;
+  -h|--help|help) sed -n '2,14p' "$0" ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

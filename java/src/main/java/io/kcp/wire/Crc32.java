@@ -1,0 +1,37 @@
+package io.kcp.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * CRC-32 (IEEE 802.3) of a byte range, as kcp-go's {@code crc32.ChecksumIEEE}: the checksum
+ * after the nonce of every datagram that has a crypto header. Implemented on the JDK
+ * ({@link JdkCrc32}) and in C ({@code io.kcp.kernel.NativeCrc32}); both give the same values.
+ *
+ * <p>Instances may keep per-call state: use one per thread (or per session).
+ */
+public interface Crc32 {
+
+    /**
+     * The CRC-32 of {@code buf[off, off + len)}, absolute indices below the buffer's limit.
+     * The buffer's position, limit and mark are not changed.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= off <= off + len <= buf.limit()}
+     */
+    int checksum(ByteBuffer buf, int off, int len);
+
+    /**
+     * The CRC-32 of {@code buf[off, off + len)}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= off <= off + len <= buf.length}
+     */
+    int checksum(byte[] buf, int off, int len);
+
+    /**
+     * A new instance of the implementation that is faster on this platform for inputs of
+     * about {@code typicalLength} bytes: the JDK's for short ones, the C kernel's for long ones
+     * where it folds wider than the JDK intrinsic (measurements in {@code Crc32Choice}).
+     */
+    static Crc32 forSize(int typicalLength) {
+        return Crc32Choice.forSize(typicalLength);
+    }
+}

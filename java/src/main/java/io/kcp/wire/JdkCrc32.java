@@ -1,0 +1,52 @@
+package io.kcp.wire;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/**
+ * {@link Crc32} on {@link java.util.zip.CRC32}, which HotSpot compiles to a carry-less-multiply
+ * intrinsic. One {@code CRC32} is reused (reset per call), so the steady state allocates
+ * nothing. Not thread-safe: one instance per thread or session.
+ */
+public final class JdkCrc32 implements Crc32 {
+
+    private final CRC32 crc = new CRC32();
+    /** A view of the last non-array buffer seen (kept until another one comes), so that the
+     * caller's position, limit and mark stay untouched. */
+    private ByteBuffer source;
+    private ByteBuffer view;
+
+    @Override
+    public int checksum(ByteBuffer buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.limit());
+        crc.reset();
+        if (buf.hasArray()) {
+            crc.update(buf.array(), buf.arrayOffset() + off, len);
+        } else {
+            // CRC32.update(ByteBuffer) reads [position, limit) and moves position; work on a
+            // view kept per buffer (a session passes the same buffer every time) rather than
+            // on the caller's buffer, whose mark would not survive the round trip.
+            if (buf != source) {
+                view = buf.duplicate();
+                source = buf;
+            }
+            view.limit(off + len).position(off);
+            crc.update(view);
+        }
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public int checksum(byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        crc.reset();
+        crc.update(buf, off, len);
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public String toString() {
+        return "jdk";
+    }
+}

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HostileTrafficTest {
 
-    private static final int TRANSFER = 1 << 20;
+    private static final int TRANSFER = 2 << 20;
     private static final int CAP = 12;
 
     private final List<Throwable> escaped = new CopyOnWriteArrayList<>();
@@ -68,7 +69,9 @@ class HostileTrafficTest {
     }
 
     private void run(KcpConfig.Builder base, boolean encrypted) throws Exception {
+        // the listener frees junk sessions by idle timeout; the real clients never give up
         KcpConfig cfg = base.maxSessions(CAP).idleTimeout(Duration.ofSeconds(3)).build();
+        KcpConfig clientCfg = base.idleTimeout(Duration.ZERO).build();
         KcpConfig wrongKey = base.crypt(encrypted ? "aes" : "salsa20", "wrong key")
                 .idleTimeout(Duration.ZERO).build();
         ExecutorService pool = Executors.newCachedThreadPool();
@@ -76,16 +79,22 @@ class HostileTrafficTest {
         try (KcpListener listener = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
              Tap tap = new Tap(addressOf(listener), encrypted)) {
             pool.submit(() -> serveEcho(listener, pool));
-            Future<?> flood = pool.submit(() -> flood(addressOf(listener), wrongKey, attacking));
-            Future<?> injector = pool.submit(() -> tap.inject(attacking));
 
+            // the real sessions exist first (else junk may take every slot: plain KCP has no
+            // way to tell a real peer from a forged one), then the attack runs while they transfer
+            CountDownLatch established = new CountDownLatch(3);
+            CountDownLatch attackOn = new CountDownLatch(1);
             List<Future<Boolean>> transfers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 final int seed = i;
                 // one session through the tap (its address is attacked), two direct
                 InetSocketAddress to = i == 0 ? tap.address() : addressOf(listener);
-                transfers.add(pool.submit(() -> echo(to, cfg, seed)));
+                transfers.add(pool.submit(() -> echo(to, clientCfg, seed, established, attackOn)));
             }
+            assertTrue(established.await(30, TimeUnit.SECONDS));
+            Future<?> flood = pool.submit(() -> flood(addressOf(listener), wrongKey, attacking));
+            Future<?> injector = pool.submit(() -> tap.inject(attacking));
+            attackOn.countDown();
             for (Future<Boolean> t : transfers) {
                 assertTrue(t.get(90, TimeUnit.SECONDS), "a transfer came back altered");
             }
@@ -133,12 +142,17 @@ class HostileTrafficTest {
         return null;
     }
 
-    private static boolean echo(InetSocketAddress to, KcpConfig cfg, int seed) throws Exception {
+    private static boolean echo(InetSocketAddress to, KcpConfig cfg, int seed,
+                                CountDownLatch established, CountDownLatch attackOn) throws Exception {
         byte[] data = random(TRANSFER, seed);
         try (KcpSession c = Kcp.dial(to, cfg)) {
             c.setReadTimeout(Duration.ofSeconds(60));
             Future<?> w = Executors.newSingleThreadExecutor().submit(() -> {
-                c.write(ByteBuffer.wrap(data));
+                int first = 64 * 1024;
+                c.write(ByteBuffer.wrap(data, 0, first));
+                established.countDown();
+                attackOn.await();
+                c.write(ByteBuffer.wrap(data, first, data.length - first));
                 return null;
             });
             byte[] back = readFully(c, TRANSFER);

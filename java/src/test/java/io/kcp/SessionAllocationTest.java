@@ -60,12 +60,14 @@ class SessionAllocationTest {
             });
             writer.start();
             reader.start();
-            Thread.sleep(1500); // warm up: JIT, pools, buffers at their final sizes
+            // warm up: until C2 has compiled the paths (escape analysis removes the views and
+            // wrappers the interpreter allocates) and pools and buffers reach their sizes
+            Thread.sleep(3500);
 
             List<Thread> transport = transportThreads();
             long[] before = allocated(mx, transport);
             long pktsBefore = Kcp.counters().get(SnmpCounter.IN_PKTS);
-            Thread.sleep(1500);
+            Thread.sleep(2000);
             long[] after = allocated(mx, transport);
             long datagrams = Kcp.counters().get(SnmpCounter.IN_PKTS) - pktsBefore;
             running.set(false);

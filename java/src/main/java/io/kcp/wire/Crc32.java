@@ -34,4 +34,26 @@ public interface Crc32 {
     static Crc32 forSize(int typicalLength) {
         return Crc32Choice.forSize(typicalLength);
     }
+
+    /**
+     * An instance that uses, for each call, the implementation {@link #forSize} picks for that
+     * call's length: what the datagram pipelines use, since ACK-only datagrams are short and data
+     * datagrams long.
+     */
+    static Crc32 adaptive() {
+        Crc32 small = forSize(0);
+        Crc32 large = forSize(Crc32Choice.NATIVE_FROM);
+        if (small.getClass() == large.getClass()) return small;
+        return new Crc32() {
+            @Override
+            public int checksum(ByteBuffer buf, int off, int len) {
+                return (len >= Crc32Choice.NATIVE_FROM ? large : small).checksum(buf, off, len);
+            }
+
+            @Override
+            public int checksum(byte[] buf, int off, int len) {
+                return (len >= Crc32Choice.NATIVE_FROM ? large : small).checksum(buf, off, len);
+            }
+        };
+    }
 }

@@ -7,7 +7,6 @@ import io.kcp.fec.FecPacket;
 import io.kcp.fec.KcpSink;
 import io.kcp.fec.ReedSolomonFactory;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32;
 
 /**
  * The receiving half of kcp-go's {@code packetInput}/{@code kcpInput}: decrypts a datagram in
@@ -37,7 +36,7 @@ public final class InboundPipeline implements AutoCloseable {
     private final PacketCipher cipher;
     private final FecInput fec;
     private final Counters counters;
-    private final CRC32 crc = new CRC32();
+    private final Crc32 crc = Crc32.adaptive();
     private final KcpSink counting = this::forward;
 
     private final int maxFecPacket;
@@ -132,10 +131,8 @@ public final class InboundPipeline implements AutoCloseable {
             return false;
         }
         cipher.decrypt(datagram);
-        crc.reset();
-        crc.update(datagram.position(off + PacketCipher.HEADER_SIZE));
-        datagram.position(off);
-        if ((int) crc.getValue() != u32(datagram, off + PacketCipher.NONCE_SIZE)) {
+        int sum = crc.checksum(datagram, off + PacketCipher.HEADER_SIZE, len - PacketCipher.HEADER_SIZE);
+        if (sum != u32(datagram, off + PacketCipher.NONCE_SIZE)) {
             counters.inc(SnmpCounter.IN_CSUM_ERRORS);
             return false;
         }

@@ -1,6 +1,7 @@
 package io.kcp.wire;
 
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.zip.CRC32;
 
@@ -11,11 +12,13 @@ import java.util.zip.CRC32;
  */
 public final class JdkCrc32 implements Crc32 {
 
+    /** Views kept per direct buffer: more than a receive loop's batch, bounded all the same. */
+    private static final int MAX_VIEWS = 1024;
+
     private final CRC32 crc = new CRC32();
-    /** A view of the last non-array buffer seen (kept until another one comes), so that the
-     * caller's position, limit and mark stay untouched. */
-    private ByteBuffer source;
-    private ByteBuffer view;
+    /** A view per non-array buffer seen, so that the caller's position, limit and mark stay
+     * untouched without a duplicate per call (a receive loop cycles through dozens of buffers). */
+    private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
 
     @Override
     public int checksum(ByteBuffer buf, int off, int len) {
@@ -25,11 +28,12 @@ public final class JdkCrc32 implements Crc32 {
             crc.update(buf.array(), buf.arrayOffset() + off, len);
         } else {
             // CRC32.update(ByteBuffer) reads [position, limit) and moves position; work on a
-            // view kept per buffer (a session passes the same buffer every time) rather than
-            // on the caller's buffer, whose mark would not survive the round trip.
-            if (buf != source) {
+            // view of the caller's buffer, whose mark would not survive the round trip.
+            ByteBuffer view = views.get(buf);
+            if (view == null) {
+                if (views.size() >= MAX_VIEWS) views.clear();
                 view = buf.duplicate();
-                source = buf;
+                views.put(buf, view);
             }
             view.limit(off + len).position(off);
             crc.update(view);

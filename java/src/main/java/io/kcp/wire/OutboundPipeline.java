@@ -7,7 +7,6 @@ import io.kcp.fec.FecPacket;
 import io.kcp.fec.ReedSolomonFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32;
 
 /**
  * The sending half of kcp-go's {@code UDPSession.output}: turns the datagrams an ARQ flush
@@ -35,7 +34,7 @@ public final class OutboundPipeline implements AutoCloseable {
     private final FecEncoder fec;
     private final NonceSource nonces;
     private final Counters counters;
-    private final CRC32 crc = new CRC32();
+    private final Crc32 crc = Crc32.adaptive();
 
     private ByteBuffer lastSource;
     private ByteBuffer sourceView;
@@ -194,9 +193,8 @@ public final class OutboundPipeline implements AutoCloseable {
             return;
         }
         nonces.fill(buf, off);
-        crc.reset();
-        crc.update(buf.limit(off + len).position(off + PacketCipher.HEADER_SIZE));
-        int sum = (int) crc.getValue();
+        buf.limit(off + len);
+        int sum = crc.checksum(buf, off + PacketCipher.HEADER_SIZE, len - PacketCipher.HEADER_SIZE);
         int at = off + PacketCipher.NONCE_SIZE;
         buf.put(at, (byte) sum).put(at + 1, (byte) (sum >>> 8)).put(at + 2, (byte) (sum >>> 16))
                 .put(at + 3, (byte) (sum >>> 24));

@@ -74,6 +74,8 @@ public final class Main {
             "  --count N           ping messages (default 100)",
             "  --seed N            seed of the payload stream (default 1)",
             "  --timeout S         whole run; failure on expiry (default 60)",
+            "  --repeat N          run the request N times, one RESULT line each (default 1; the",
+            "                      first run of a JVM pays its warm-up: for measurements)",
             CONFIG_HELP);
 
     private Main() {
@@ -85,8 +87,12 @@ public final class Main {
         System.exit(status);
     }
 
-    /** Runs a command; returns the exit status. Long-running commands return when done. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs a command as {@code main} would, with its output on {@code out} and {@code err};
+     * returns the exit status. The server returns when its --timeout passes or its thread is
+     * interrupted.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(USAGE_TEXT);
             return USAGE;
@@ -161,7 +167,7 @@ public final class Main {
 
     private static int client(String[] args, Op fixedOp, PrintStream out, PrintStream err) {
         List<String> own = fixedOp == null
-                ? List.of("remote", "op", "bytes", "chunk", "count", "seed", "timeout")
+                ? List.of("remote", "op", "bytes", "chunk", "count", "seed", "timeout", "repeat")
                 : List.of("remote", "bytes", "chunk", "seed", "timeout");
         Flags f = Flags.parse(args, 1, own);
         Op op = fixedOp != null ? fixedOp : Op.ofClientName(f.string("op", "echo"));
@@ -174,9 +180,15 @@ public final class Main {
                 f.number("count", 100, 1, 10_000_000),
                 f.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
                 f.seconds("timeout", 60, 0.001));
-        ClientResult res = PeerClient.run(req);
-        if (res.error != null) err.println("client: " + res.error);
-        out.println(res.line());
-        return res.ok ? OK : FAILED;
+        long repeat = fixedOp == null ? f.number("repeat", 1, 1, 1_000_000) : 1;
+        boolean allOk = true;
+        for (long i = 0; i < repeat; i++) {
+            ClientResult res = PeerClient.run(req, err);
+            if (res.error != null) err.println("client: " + res.error);
+            out.println(res.line());
+            out.flush();
+            allOk &= res.ok;
+        }
+        return allOk ? OK : FAILED;
     }
 }

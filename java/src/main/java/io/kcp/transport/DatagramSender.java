@@ -24,7 +24,6 @@ public final class DatagramSender implements DatagramSink {
 
     private final DatagramChannel channel;
     private final SocketAddress remote;
-    private int copies = 1;
     private long dropped;
     private long errors;
     private IOException lastError;
@@ -35,21 +34,9 @@ public final class DatagramSender implements DatagramSink {
         this.remote = remote;
     }
 
-    /** kcp-go's SetDUP: send every datagram {@code 1 + dup} times. */
-    public void setDup(int dup) {
-        this.copies = 1 + dup;
-    }
-
     @Override
     public void send(ByteBuffer datagram) {
-        int start = datagram.position();
-        for (int c = 0; c < copies && !channelClosed; c++) {
-            datagram.position(start);
-            sendOnce(datagram);
-        }
-    }
-
-    private void sendOnce(ByteBuffer datagram) {
+        if (channelClosed) return;
         long waitedSince = 0;
         try {
             while (channel.send(datagram, remote) == 0) {

@@ -1,7 +1,7 @@
 package io.kcp.transport;
 
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * way). The thread starts with the first task and ends when no task is left, so nothing lingers
  * after the last session closes.
  *
- * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow.
+ * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow, and the
+ * thread sleeps with {@link LockSupport#parkNanos} (a {@code Condition} wait allocates a node).
  */
 public final class FlushScheduler {
 
@@ -19,7 +20,6 @@ public final class FlushScheduler {
 
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private Timed[] tasks = new Timed[64];
     private long[] deadlines = new long[64];
     private int size;
@@ -44,7 +44,7 @@ public final class FlushScheduler {
                 thread.setDaemon(true);
                 thread.start();
             } else if (deadlines[0] == deadlineNanos && tasks[0] == task) {
-                changed.signal();
+                LockSupport.unpark(thread);
             }
         } finally {
             lock.unlock();
@@ -61,7 +61,7 @@ public final class FlushScheduler {
             for (int i = 0; i < size; i++) {
                 if (tasks[i] == task) {
                     removeAt(i);
-                    changed.signal();
+                    if (thread != null) LockSupport.unpark(thread);
                     return;
                 }
             }
@@ -102,10 +102,12 @@ public final class FlushScheduler {
                     }
                     long wait = deadlines[0] - System.nanoTime();
                     if (wait <= 0) break;
+                    lock.unlock();
                     try {
-                        changed.awaitNanos(wait);
-                    } catch (InterruptedException e) {
-                        // only close() paths interrupt nothing here; keep serving the tasks
+                        // an earlier task or a cancel unparks us; spurious wake-ups just loop
+                        LockSupport.parkNanos(this, wait);
+                    } finally {
+                        lock.lock();
                     }
                 }
                 task = pop();

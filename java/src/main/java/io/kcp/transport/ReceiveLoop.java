@@ -8,6 +8,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.function.Consumer;
 
 /**
  * The receive thread of one UDP socket. It waits for the socket to become readable, then drains
@@ -41,6 +42,9 @@ public final class ReceiveLoop implements AutoCloseable {
         /** The socket failed (not by {@link #close()}); the loop has stopped. */
         void onSocketError(IOException e);
     }
+
+    /** select(Consumer) instead of the selected-key set, whose add allocates a node per wake-up. */
+    private static final Consumer<SelectionKey> READY = key -> { };
 
     private final DatagramChannel channel;
     private final Handler handler;
@@ -79,8 +83,7 @@ public final class ReceiveLoop implements AutoCloseable {
     private void run() {
         try {
             while (!closing) {
-                selector.select();
-                selector.selectedKeys().clear();
+                selector.select(READY);
                 drain();
             }
         } catch (ClosedChannelException | ClosedSelectorException e) {

@@ -1,0 +1,103 @@
+package io.kcp;
+
+import static io.kcp.SessionTestKit.addressOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The transport's own threads (receive loops, flush scheduler) allocate nothing per datagram in
+ * steady state: measured with the JVM's per-thread allocation counters during a bulk transfer.
+ * The one allowance: a contended {@code ReentrantLock} (the reader and the receive thread meeting
+ * on a session) queues a 32-byte node in the JDK's lock code, a few percent of datagrams.
+ */
+@Timeout(60)
+class SessionAllocationTest {
+
+    @Test
+    void receiveLoopsAndSchedulerAllocateNothingPerDatagram() throws Exception {
+        for (KcpConfig cfg : new KcpConfig[] {
+                SessionTestKit.fast().build(),
+                SessionTestKit.fast().crypt("aes-128", "k").fec(10, 3).build()}) {
+            measure(cfg);
+        }
+    }
+
+    private static void measure(KcpConfig cfg) throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
+             KcpSession c = Kcp.dial(addressOf(l), cfg)) {
+            c.write(ByteBuffer.wrap(new byte[1]));
+            KcpSession s = l.accept(Duration.ofSeconds(5));
+            Thread writer = new Thread(() -> {
+                ByteBuffer chunk = ByteBuffer.allocateDirect(16 * 1024);
+                try {
+                    while (running.get()) {
+                        c.write(chunk.clear());
+                    }
+                } catch (Exception e) {
+                    // closed at the end
+                }
+            });
+            Thread reader = new Thread(() -> {
+                ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+                try {
+                    while (true) {
+                        s.read(buf.clear());
+                    }
+                } catch (Exception e) {
+                    // closed at the end
+                }
+            });
+            writer.start();
+            reader.start();
+            Thread.sleep(1500); // warm up: JIT, pools, buffers at their final sizes
+
+            List<Thread> transport = transportThreads();
+            long[] before = allocated(mx, transport);
+            long pktsBefore = Kcp.counters().get(SnmpCounter.IN_PKTS);
+            Thread.sleep(1500);
+            long[] after = allocated(mx, transport);
+            long datagrams = Kcp.counters().get(SnmpCounter.IN_PKTS) - pktsBefore;
+            running.set(false);
+
+            long bytes = 0;
+            StringBuilder detail = new StringBuilder();
+            for (int i = 0; i < transport.size(); i++) {
+                bytes += after[i] - before[i];
+                detail.append(transport.get(i).getName()).append('=').append(after[i] - before[i]).append(' ');
+            }
+            assertTrue(datagrams > 1000, "too little traffic to measure: " + datagrams);
+            // anything per datagram (a buffer, an address, a view) would cost 16+ B each
+            assertTrue((double) bytes / datagrams < 4.0,
+                    cfg + ": " + bytes + " B over " + datagrams + " datagrams: " + detail);
+        }
+    }
+
+    private static List<Thread> transportThreads() {
+        List<Thread> out = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (n.startsWith("kcp-rx-") || n.startsWith("kcp-listener-") || n.equals("kcp-flush")) {
+                out.add(t);
+            }
+        }
+        assertTrue(out.size() >= 3, "expected a listener, a client receive loop and the scheduler: " + out);
+        return out;
+    }
+
+    private static long[] allocated(com.sun.management.ThreadMXBean mx, List<Thread> threads) {
+        long[] b = new long[threads.size()];
+        for (int i = 0; i < b.length; i++) b[i] = mx.getThreadAllocatedBytes(threads.get(i).getId());
+        return b;
+    }
+}

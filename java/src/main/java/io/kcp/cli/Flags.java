@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * Command-line flags, named as kcptun names them ({@code --crypt aes --key secret --datashard 10
- * --parityshard 3 --mode fast3 ...}), with kcptun's defaults, so that a command run without
- * flags talks to kcptun or kcpgo-peer run without flags. Every flag takes a value ({@code --x v}
+ * --parityshard 3 --mode fast3 ...}). The protocol commands take kcptun's defaults
+ * ({@link #kcptunConfig}), so that one run without flags talks to kcpgo-peer run without flags.
+ * Every flag takes a value ({@code --x v}
  * or {@code --x=v}) except the switches ({@code --stream}, {@code --acknodelay}); unknown flags
  * are errors that list the known ones.
  */
@@ -22,7 +23,7 @@ final class Flags {
     static final List<String> CONFIG_FLAGS = List.of("crypt", "key", "datashard", "parityshard",
             "mode", "nodelay", "interval", "resend", "nc", "sndwnd", "rcvwnd", "mtu", "stream",
             "acknodelay", "kernel", "dscp", "sockbuf");
-    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay");
+    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet");
 
     /** kcptun's default key, misspelt as kcptun spells it. */
     static final String DEFAULT_KEY = "it's a secrect";
@@ -153,11 +154,25 @@ final class Flags {
      * server and 128/512 for a client. {@code --mode manual} starts from nodelay 0, interval 50,
      * resend 0, nc 0; explicit --nodelay/--interval/--resend/--nc override any mode.
      */
-    KcpConfig config(boolean server) {
+    KcpConfig kcptunConfig(boolean server) {
+        return build("aes", 10, 3, DEFAULT_MTU, server ? 1024 : 128, server ? 1024 : 512);
+    }
+
+    /**
+     * The session configuration these flags describe over {@link KcpConfig}'s own defaults
+     * (no crypto, no FEC, mode fast, MTU 1400, windows 128/512).
+     */
+    KcpConfig config() {
+        KcpConfig d = KcpConfig.builder().build();
+        return build("null", 0, 0, d.mtu(), d.sendWindow(), d.receiveWindow());
+    }
+
+    private KcpConfig build(String crypt, int dataShards, int parityShards, int mtu, int sndWnd,
+                            int rcvWnd) {
         KcpConfig.Builder b = KcpConfig.builder();
         try {
-            b.crypt(string("crypt", "aes"), string("key", DEFAULT_KEY));
-            b.fec(integer("datashard", 10), integer("parityshard", 3));
+            b.crypt(string("crypt", crypt), string("key", DEFAULT_KEY));
+            b.fec(integer("datashard", dataShards), integer("parityshard", parityShards));
             String mode = string("mode", "fast");
             switch (mode) {
                 case "manual": b.noDelay(0, 50, 0, 0); break;
@@ -168,8 +183,8 @@ final class Flags {
             KcpConfig base = b.build();
             b.noDelay(integer("nodelay", base.nodelay()), integer("interval", base.interval()),
                     integer("resend", base.resend()), integer("nc", base.nc()));
-            b.windows(integer("sndwnd", server ? 1024 : 128), integer("rcvwnd", server ? 1024 : 512));
-            b.mtu(integer("mtu", DEFAULT_MTU));
+            b.windows(integer("sndwnd", sndWnd), integer("rcvwnd", rcvWnd));
+            b.mtu(integer("mtu", mtu));
             b.streamMode(bool("stream"));
             b.ackNoDelay(bool("acknodelay"));
             b.dscp(integer("dscp", 0));

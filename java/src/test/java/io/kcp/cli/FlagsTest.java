@@ -20,7 +20,7 @@ class FlagsTest {
 
     @Test
     void defaultsAreKcptuns() {
-        KcpConfig client = parse().config(false);
+        KcpConfig client = parse().kcptunConfig(false);
         assertEquals("aes", client.crypt());
         assertEquals(10, client.dataShards());
         assertEquals(3, client.parityShards());
@@ -32,9 +32,22 @@ class FlagsTest {
         assertEquals(128, client.sendWindow());
         assertEquals(512, client.receiveWindow());
         assertFalse(client.streamMode());
-        KcpConfig server = parse().config(true);
+        KcpConfig server = parse().kcptunConfig(true);
         assertEquals(1024, server.sendWindow());
         assertEquals(1024, server.receiveWindow());
+    }
+
+    @Test
+    void plainConfigKeepsTheLibrarysDefaults() {
+        KcpConfig lib = KcpConfig.builder().build();
+        KcpConfig c = parse().config();
+        assertEquals("null", c.crypt());
+        assertFalse(c.fecEnabled());
+        assertEquals(lib.mtu(), c.mtu());
+        assertEquals(lib.sendWindow(), c.sendWindow());
+        assertEquals(lib.receiveWindow(), c.receiveWindow());
+        assertEquals(lib.interval(), c.interval());
+        assertEquals("aes", parse("--crypt", "aes").config().crypt());
     }
 
     @Test
@@ -42,7 +55,7 @@ class FlagsTest {
         KcpConfig c = parse("--crypt", "salsa20", "--key=k", "--datashard", "0", "--parityshard", "0",
                 "--mode", "fast3", "--resend", "0", "--sndwnd", "1024", "--rcvwnd", "2048",
                 "--mtu", "1400", "--stream", "--acknodelay", "--kernel", "java", "--sockbuf", "1m",
-                "--dscp", "46").config(false);
+                "--dscp", "46").kcptunConfig(false);
         assertEquals("salsa20", c.crypt());
         assertFalse(c.fecEnabled());
         assertEquals(1, c.nodelay());
@@ -61,7 +74,7 @@ class FlagsTest {
 
     @Test
     void manualModeStartsFromKcpDefaults() {
-        KcpConfig c = parse("--mode", "manual", "--nodelay", "1").config(false);
+        KcpConfig c = parse("--mode", "manual", "--nodelay", "1").kcptunConfig(false);
         assertEquals(1, c.nodelay());
         assertEquals(50, c.interval());
         assertEquals(0, c.resend());
@@ -88,12 +101,12 @@ class FlagsTest {
         assertUsage("--remote HOST:PORT is required", () -> parse().address("remote", null));
         assertUsage("--remote must be HOST:PORT", () -> parse("--remote", "localhost").address("remote", null));
         assertUsage("--remote port must be 0..65535", () -> parse("--remote", "h:70000").address("remote", null));
-        assertUsage("--mode must be normal, fast, fast2, fast3 or manual", () -> parse("--mode", "turbo").config(false));
-        assertUsage("unknown", () -> parse("--crypt", "rot13").config(false));
-        assertUsage("FEC shards", () -> parse("--datashard", "0").config(false));
-        assertUsage("mtu must be in", () -> parse("--mtu", "20").config(false));
-        assertUsage("--kernel must be auto, native or java", () -> parse("--kernel", "gpu").config(false));
-        assertUsage("--stream is a switch", () -> parse("--stream=maybe").config(false));
+        assertUsage("--mode must be normal, fast, fast2, fast3 or manual", () -> parse("--mode", "turbo").kcptunConfig(false));
+        assertUsage("unknown", () -> parse("--crypt", "rot13").kcptunConfig(false));
+        assertUsage("FEC shards", () -> parse("--datashard", "0").kcptunConfig(false));
+        assertUsage("mtu must be in", () -> parse("--mtu", "20").kcptunConfig(false));
+        assertUsage("--kernel must be auto, native or java", () -> parse("--kernel", "gpu").kcptunConfig(false));
+        assertUsage("--stream is a switch", () -> parse("--stream=maybe").kcptunConfig(false));
     }
 
     private static void assertUsage(String fragment, Runnable r) {

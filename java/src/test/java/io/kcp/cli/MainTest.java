@@ -87,10 +87,19 @@ class MainTest {
     }
 
     @Test
-    void demoSlotSaysItIsNotBuiltYet() {
-        Run r = new Run().exec("demo");
-        assertEquals(1, r.status);
-        assertTrue(r.err().contains("not built yet"));
+    void demoRunsBothScenariosAndPrintsItsTable() {
+        Run help = new Run().exec("demo", "--help");
+        assertEquals(0, help.status);
+        assertTrue(help.out().startsWith("usage: kcp demo"));
+
+        Run r = new Run().exec("demo", "--bytes", "256k", "--pings", "5", "--delay", "2", "--quiet");
+        assertEquals(0, r.status, r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*\\nplain KCP .* yes\\R.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\nFEC 10/3 \\+ aes .* yes\\R.*"), r.out());
+
+        Run bad = new Run().exec("demo", "--bogus");
+        assertEquals(2, bad.status);
+        assertTrue(bad.err().contains("usage: kcp demo"));
     }
 
     @Test

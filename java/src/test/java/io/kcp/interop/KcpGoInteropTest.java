@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcp.Kcp;
+import io.kcp.Snmp;
+import io.kcp.SnmpCounter;
 import io.kcp.crypto.PacketCiphers;
 import io.kcp.kernel.Kernel;
+import io.kcp.relay.DirectionStats;
+import io.kcp.relay.Impairment;
+import io.kcp.relay.ImpairmentRelay;
+import io.kcp.relay.RelayStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,9 +121,12 @@ class KcpGoInteropTest {
         Peer clientPeer = c.javaClient() ? java : go;
         long seed = Math.abs((long) c.toString().hashCode()) + 1;
         StringBuilder report = new StringBuilder("case " + c + " kernel=" + Kernel.active() + ":");
+        Snmp before = Kcp.counters(); // the Java end's, process-wide (cases run one at a time)
         try (Peer.Server server = serverPeer.startServer(c.flags());
-             LossyForwarder lossy = c.loss() > 0 ? new LossyForwarder(hostPort(server.address()), c.loss(), seed) : null) {
-            String remote = lossy != null ? "127.0.0.1:" + lossy.address().getPort() : server.address();
+             ImpairmentRelay lossy = c.loss() > 0 ? ImpairmentRelay.start(hostPort(server.address()),
+                     Impairment.builder().loss(c.loss()).seed(seed).build(),
+                     Impairment.builder().loss(c.loss()).seed(seed + 1).build()) : null) {
+            String remote = lossy != null ? "127.0.0.1:" + lossy.localAddress().getPort() : server.address();
             for (Request r : c.requests()) {
                 List<String> flags = new ArrayList<>(List.of("--remote", remote, "--op", r.op(),
                         "--bytes", "" + r.bytes(), "--count", "" + Math.max(1, r.count()),
@@ -139,9 +149,15 @@ class KcpGoInteropTest {
                         Double.parseDouble(text(result, "mbps")) / 8));
             }
             if (lossy != null) {
-                report.append(" dropped ").append(lossy.dropped.get()).append(" of ")
-                        .append(lossy.dropped.get() + lossy.forwarded.get()).append(" datagrams;");
-                assertTrue(lossy.dropped.get() > 0.05 * (lossy.dropped.get() + lossy.forwarded.get()));
+                RelayStats stats = lossy.stats();
+                for (DirectionStats d : new DirectionStats[] {stats.clientToServer(), stats.serverToClient()}) {
+                    report.append(" lost ").append(d.droppedLoss()).append(" of ").append(d.received());
+                    assertTrue(d.droppedLoss() > 0.07 * d.received() && d.received() > 1000, stats.toString());
+                }
+                report.append(" datagrams (each way);");
+                long recovered = Kcp.counters().minus(before).get(SnmpCounter.FEC_RECOVERED);
+                report.append(" kcp-java rebuilt ").append(recovered).append(" from parity;");
+                if (c.dataShards() > 0) assertTrue(recovered > 100, "FEC recovered only " + recovered);
             }
             // Sessions the server has logged by now must all be clean.
             assertFalse(server.log().contains("ok=false"), server.log());

@@ -4,6 +4,7 @@ import io.kcp.KcpConfig;
 import io.kcp.KcpMode;
 import io.kcp.KernelChoice;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,11 @@ import java.util.Set;
 
 /**
  * Command-line flags, named as kcptun names them ({@code --crypt aes --key secret --datashard 10
- * --parityshard 3 --mode fast3 ...}). Every flag takes a value except the switches
- * ({@code --stream}, {@code --acknodelay}); unknown flags are errors that list the known ones.
+ * --parityshard 3 --mode fast3 ...}). The protocol commands take kcptun's defaults
+ * ({@link #kcptunConfig}), so that one run without flags talks to kcpgo-peer run without flags.
+ * Every flag takes a value ({@code --x v}
+ * or {@code --x=v}) except the switches ({@code --stream}, {@code --acknodelay}); unknown flags
+ * are errors that list the known ones.
  */
 final class Flags {
 
@@ -21,9 +25,14 @@ final class Flags {
             "acknodelay", "kernel", "dscp", "sockbuf");
     private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet");
 
+    /** kcptun's default key, misspelt as kcptun spells it. */
+    static final String DEFAULT_KEY = "it's a secrect";
+    /** kcptun's default MTU. */
+    static final int DEFAULT_MTU = 1350;
+
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    /** Parses {@code args}; {@code allowed} are the command's own flags besides the config ones. */
+    /** Parses {@code args} from index {@code from}; {@code allowed} are the command's own flags. */
     static Flags parse(String[] args, int from, List<String> allowed) {
         Flags f = new Flags();
         for (int i = from; i < args.length; i++) {
@@ -64,25 +73,48 @@ final class Flags {
 
     boolean bool(String name) {
         String v = values.get(name);
-        return v != null && !v.equals("false") && !v.equals("0");
+        if (v == null || v.equals("false") || v.equals("0")) return false;
+        if (v.equals("true") || v.equals("1")) return true;
+        throw new UsageException("--" + name + " is a switch: true or false, got '" + v + "'");
     }
 
+    /** A number, plain or with a binary suffix k, m, g (1k = 1024). */
     long number(String name, long dflt) {
         String v = values.get(name);
         if (v == null) return dflt;
         try {
             return parseSize(v);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new UsageException("--" + name + " must be a number, got '" + v + "'");
         }
     }
 
-    int integer(String name, int dflt) {
+    /** A number that must lie in {@code [min, max]}. */
+    long number(String name, long dflt, long min, long max) {
         long v = number(name, dflt);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new UsageException("--" + name + " is out of range: " + v);
+        if (v < min || v > max) {
+            throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + v);
         }
-        return (int) v;
+        return v;
+    }
+
+    int integer(String name, int dflt) {
+        return (int) number(name, dflt, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** Seconds, fractions allowed; must be at least {@code min}. */
+    Duration seconds(String name, double dflt, double min) {
+        String v = values.get(name);
+        double s;
+        try {
+            s = v == null ? dflt : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be seconds, got '" + v + "'");
+        }
+        if (!(s >= min) || s > 1e9) {
+            throw new UsageException("--" + name + " must be seconds >= " + min + ", got " + v);
+        }
+        return Duration.ofNanos((long) (s * 1e9));
     }
 
     /** Accepts plain numbers and the suffixes k, m, g (binary: 1k = 1024). */
@@ -96,8 +128,9 @@ final class Flags {
         return Math.multiplyExact(Long.parseLong(s), mul);
     }
 
-    InetSocketAddress address(String name) {
-        String v = values.get(name);
+    /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6 literals); {@code dflt} when absent (null: required). */
+    InetSocketAddress address(String name, String dflt) {
+        String v = values.getOrDefault(name, dflt);
         if (v == null) throw new UsageException("--" + name + " HOST:PORT is required");
         int colon = v.lastIndexOf(':');
         if (colon < 0) throw new UsageException("--" + name + " must be HOST:PORT, got '" + v + "'");
@@ -115,22 +148,43 @@ final class Flags {
         return a;
     }
 
-    /** The session configuration these flags describe (kcptun's defaults where a flag is absent). */
+    /**
+     * The session configuration these flags describe, with kcptun's defaults where a flag is
+     * absent: aes with kcptun's key, FEC 10/3, mode fast, MTU 1350, windows 1024/1024 for a
+     * server and 128/512 for a client. {@code --mode manual} starts from nodelay 0, interval 50,
+     * resend 0, nc 0; explicit --nodelay/--interval/--resend/--nc override any mode.
+     */
+    KcpConfig kcptunConfig(boolean server) {
+        return build("aes", 10, 3, DEFAULT_MTU, server ? 1024 : 128, server ? 1024 : 512);
+    }
+
+    /**
+     * The session configuration these flags describe over {@link KcpConfig}'s own defaults
+     * (no crypto, no FEC, mode fast, MTU 1400, windows 128/512).
+     */
     KcpConfig config() {
+        KcpConfig d = KcpConfig.builder().build();
+        return build("null", 0, 0, d.mtu(), d.sendWindow(), d.receiveWindow());
+    }
+
+    private KcpConfig build(String crypt, int dataShards, int parityShards, int mtu, int sndWnd,
+                            int rcvWnd) {
         KcpConfig.Builder b = KcpConfig.builder();
         try {
-            String crypt = string("crypt", "null");
-            b.crypt(crypt, string("key", "it's a secrect")); // kcptun's default key, misspelt as kcptun spells it
-            b.fec(integer("datashard", 0), integer("parityshard", 0));
-            if (has("mode")) b.mode(KcpMode.of(string("mode", "fast")));
-            if (has("nodelay") || has("interval") || has("resend") || has("nc")) {
-                KcpConfig base = b.build();
-                b.noDelay(integer("nodelay", base.nodelay()), integer("interval", base.interval()),
-                        integer("resend", base.resend()), integer("nc", base.nc()));
+            b.crypt(string("crypt", crypt), string("key", DEFAULT_KEY));
+            b.fec(integer("datashard", dataShards), integer("parityshard", parityShards));
+            String mode = string("mode", "fast");
+            switch (mode) {
+                case "manual": b.noDelay(0, 50, 0, 0); break;
+                case "normal": case "fast": case "fast2": case "fast3": b.mode(KcpMode.of(mode)); break;
+                default: throw new UsageException("--mode must be normal, fast, fast2, fast3 or manual,"
+                        + " got '" + mode + "'");
             }
             KcpConfig base = b.build();
-            b.windows(integer("sndwnd", base.sendWindow()), integer("rcvwnd", base.receiveWindow()));
-            b.mtu(integer("mtu", base.mtu()));
+            b.noDelay(integer("nodelay", base.nodelay()), integer("interval", base.interval()),
+                    integer("resend", base.resend()), integer("nc", base.nc()));
+            b.windows(integer("sndwnd", sndWnd), integer("rcvwnd", rcvWnd));
+            b.mtu(integer("mtu", mtu));
             b.streamMode(bool("stream"));
             b.ackNoDelay(bool("acknodelay"));
             b.dscp(integer("dscp", 0));

@@ -78,6 +78,7 @@ public final class KcpSession implements ByteChannel {
     private boolean ackNoDelay;
     private boolean writeDelay;
     private int inputNow;
+    private boolean accepted;
     private boolean closed;
     private IOException failure;
     private long readTimeoutNanos;
@@ -153,10 +154,11 @@ public final class KcpSession implements ByteChannel {
         lock.lock();
         try {
             if (closed) return;
-            lastInputNanos = System.nanoTime();
-            inputNow = MonoClock.millis(lastInputNanos);
+            long now = System.nanoTime();
+            inputNow = MonoClock.millis(now);
+            accepted = false;
             inbound.input(datagram, inputNow, toArq);
-            afterInput();
+            afterInput(now);
         } finally {
             lock.unlock();
         }
@@ -167,10 +169,11 @@ public final class KcpSession implements ByteChannel {
         lock.lock();
         try {
             if (closed) return;
-            lastInputNanos = System.nanoTime();
-            inputNow = MonoClock.millis(lastInputNanos);
+            long now = System.nanoTime();
+            inputNow = MonoClock.millis(now);
+            accepted = false;
             inbound.inputDecrypted(payload, inputNow, toArq);
-            afterInput();
+            afterInput(now);
         } finally {
             lock.unlock();
         }
@@ -179,11 +182,15 @@ public final class KcpSession implements ByteChannel {
     /** The inbound pipeline's hand-off to the ARQ: input, then send what that produced. */
     private int arqInput(ByteBuffer kcp, boolean regular) {
         int r = arq.input(kcp, regular, ackNoDelay, inputNow);
+        if (r == 0) accepted = true;
         drainOutput();
         return r;
     }
 
-    private void afterInput() {
+    /** Only input the ARQ accepted counts as life: junk from the peer's address must not keep
+     * an idle session alive. */
+    private void afterInput(long now) {
+        if (accepted) lastInputNanos = now;
         if (arq.peekSize() > 0) readable.signalAll();
         if (windowHasRoom()) writable.signalAll();
     }

@@ -183,6 +183,31 @@ class SessionTest {
     }
 
     @Test
+    void junkFromThePeersAddressDoesNotKeepAnIdleSessionAlive() throws Exception {
+        KcpConfig cfg = fast().idleTimeout(Duration.ofMillis(400)).build();
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
+             java.nio.channels.DatagramChannel socket =
+                     java.nio.channels.DatagramChannel.open().bind(SessionTestKit.ANY_LOOPBACK)) {
+            KcpSession c = Kcp.newSession(socket, addressOf(l), fast().build());
+            c.write(ByteBuffer.wrap(new byte[] {1}));
+            KcpSession s = l.accept(Duration.ofSeconds(5));
+            readFully(s, 1);
+            c.close(); // the socket stays: from now on only junk comes from this address
+            socket.configureBlocking(true);
+            ByteBuffer junk = ByteBuffer.allocate(30);
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (s.isOpen() && System.nanoTime() < end) {
+                // a foreign conv; sn 7, as sn 0 would (rightly) replace the session
+                junk.clear().putInt(0, 12345).put(4, (byte) 81).putInt(12, 7);
+                socket.send(junk, addressOf(l));
+                Thread.sleep(20);
+            }
+            assertFalse(s.isOpen(), "junk kept the session alive past its idle timeout");
+            assertThrows(KcpIdleTimeoutException.class, () -> s.read(ByteBuffer.allocate(1)));
+        }
+    }
+
+    @Test
     void deadLinkEndsTheSession() throws Exception {
         KcpConfig cfg = fast().noDelay(1, 10, 2, 1).build();
         // a listener that is closed at once: nobody acknowledges anything

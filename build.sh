@@ -8,6 +8,8 @@
 #   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
 #   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
 #   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
+#   ./build.sh demo [flags] build (no tests) and run `bin/kcp demo`: plain KCP vs FEC + aes
+#                           through a lossy, delaying relay on loopback
 #
 # Environment: JAVA_HOME (the JDK Maven and the tests use), FUZZ_SECONDS (default 60 per target),
 # MVN_ARGS (extra Maven arguments).
@@ -236,6 +238,13 @@ case "${1:-all}" in
   fuzz) stage "fuzz" fuzz; summary ;;
   bench) shift; bench "$@" ;;
   bench-table) maven package -Pbench -DskipTests && bench/table.sh ;;
-  -h|--help|help) sed -n '2,14p' "$0" ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  demo)
+    shift
+    section "build (no tests)"
+    maven package -q -DskipTests >/dev/null || { tail -40 target/logs/maven.log >&2; die "build failed"; }
+    section "bin/kcp demo $*"
+    exec bin/kcp demo "$@"
+    ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

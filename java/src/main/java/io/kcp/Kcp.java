@@ -47,14 +47,7 @@ public final class Kcp {
         try {
             ch.bind(null);
             SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
-            KcpSession s = new KcpSession(conv, remote, ch, true, null, config);
-            try {
-                s.startReceiver();
-            } catch (IOException | RuntimeException e) {
-                s.close();
-                throw e;
-            }
-            return s;
+            return started(new KcpSession(conv, remote, ch, true, null, config));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -69,7 +62,11 @@ public final class Kcp {
     public static KcpSession newSession(DatagramChannel channel, InetSocketAddress remote,
                                         KcpConfig config) throws IOException {
         requireResolved(remote);
-        KcpSession s = new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config);
+        return started(new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config));
+    }
+
+    /** Starts a dialed session's receive thread, or closes it if that fails. */
+    private static KcpSession started(KcpSession s) throws IOException {
         try {
             s.startReceiver();
         } catch (IOException | RuntimeException e) {

@@ -151,28 +151,26 @@ public final class KcpSession implements ByteChannel {
 
     /** A datagram as it came off the wire (decrypted here). */
     void inputWire(ByteBuffer datagram) {
-        lock.lock();
-        try {
-            if (closed) return;
-            long now = System.nanoTime();
-            inputNow = MonoClock.millis(now);
-            accepted = false;
-            inbound.input(datagram, inputNow, toArq);
-            afterInput(now);
-        } finally {
-            lock.unlock();
-        }
+        input(datagram, false);
     }
 
     /** A datagram its listener already decrypted and checked. */
     void inputDecrypted(ByteBuffer payload) {
+        input(payload, true);
+    }
+
+    private void input(ByteBuffer datagram, boolean decrypted) {
         lock.lock();
         try {
             if (closed) return;
             long now = System.nanoTime();
             inputNow = MonoClock.millis(now);
             accepted = false;
-            inbound.inputDecrypted(payload, inputNow, toArq);
+            if (decrypted) {
+                inbound.inputDecrypted(datagram, inputNow, toArq);
+            } else {
+                inbound.input(datagram, inputNow, toArq);
+            }
             afterInput(now);
         } finally {
             lock.unlock();

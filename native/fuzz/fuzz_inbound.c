@@ -32,6 +32,7 @@
 #include "fuzz_fec_rx.h"
 #include "fuzz_fec_tx.h"
 #include "kcp/arq.h"
+#include "kcp/crc32.h"
 #include "kcp/rs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -76,17 +77,6 @@ static void wr32(uint8_t *p, uint32_t v) {
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
-}
-
-/* IEEE CRC32, bitwise. TODO: call kcp_crc32 (native/src/crc32.c) once it exists, so the
- * target drives the kernel's CRC instead of this local one. */
-static uint32_t crc32_ieee(const uint8_t *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
-    }
-    return ~c;
 }
 
 /* kcptun's normal, fast, fast2, fast3 */
@@ -164,7 +154,7 @@ static void seal(harness *h, uint8_t *dg, size_t len) {
     if (!h->crypto) return;
     for (int i = 0; i < NONCE; i++) dg[i] = (uint8_t)(h->nonce * 31 + (uint32_t)i * 7);
     h->nonce++;
-    wr32(dg + NONCE, crc32_ieee(dg + CRYPTO_HEADER, len - CRYPTO_HEADER));
+    wr32(dg + NONCE, kcp_crc32(dg + CRYPTO_HEADER, len - CRYPTO_HEADER));
 }
 
 static void emit_sealed(void *ctx, uint8_t *dg, size_t len) {
@@ -258,7 +248,7 @@ enum { IN_SHORT, IN_CSUM, IN_FEC_BAD, IN_FEC, IN_KCP };
 static int inbound(harness *h, const uint8_t *dg, size_t len, int clean) {
     if (h->crypto) {
         if (len < CRYPTO_HEADER) return IN_SHORT;
-        if (crc32_ieee(dg + CRYPTO_HEADER, len - CRYPTO_HEADER) != rd32(dg + NONCE)) return IN_CSUM;
+        if (kcp_crc32(dg + CRYPTO_HEADER, len - CRYPTO_HEADER) != rd32(dg + NONCE)) return IN_CSUM;
         dg += CRYPTO_HEADER;
         len -= CRYPTO_HEADER;
     }
@@ -502,7 +492,7 @@ static void inject(harness *h, reader *r) {
         }
     }
     if (h->crypto && (mode & 32) && len >= CRYPTO_HEADER)
-        wr32(dg + NONCE, crc32_ieee(dg + CRYPTO_HEADER, len - CRYPTO_HEADER));
+        wr32(dg + NONCE, kcp_crc32(dg + CRYPTO_HEADER, len - CRYPTO_HEADER));
     inbound(h, dg, len, 0);
     free(dg);
 }

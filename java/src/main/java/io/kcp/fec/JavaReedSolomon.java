@@ -215,18 +215,7 @@ public final class JavaReedSolomon implements ReedSolomon {
     }
 
     private void checkGroup(ByteBuffer group, int stride, int len) {
-        if (group == null) {
-            throw new IllegalArgumentException("group buffer is null");
-        }
-        if (len < 1 || stride < len) {
-            throw new IllegalArgumentException("need stride >= len >= 1, got stride " + stride
-                    + ", len " + len);
-        }
-        long span = (long) (n - 1) * stride + len;
-        if (span > group.remaining()) {
-            throw new IllegalArgumentException(n + " shards of " + len + " bytes at stride "
-                    + stride + " need " + span + " bytes, the buffer has " + group.remaining());
-        }
+        ReedSolomon.checkGroup(group, n, stride, len);
     }
 
     private byte[] scratch(int size) {

@@ -36,4 +36,28 @@ public interface ReedSolomon extends AutoCloseable {
     /** Releases native memory, if any. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Checks a group against the contract every implementation shares and returns the bytes it
+     * spans: {@code shards} shards of {@code len} bytes, {@code stride} apart, from the buffer's
+     * position.
+     *
+     * @throws IllegalArgumentException for a null buffer, {@code len < 1}, {@code stride < len},
+     *     or a buffer too short for the group
+     */
+    static int checkGroup(ByteBuffer group, int shards, int stride, int len) {
+        if (group == null) {
+            throw new IllegalArgumentException("group buffer is null");
+        }
+        if (len < 1 || stride < len) {
+            throw new IllegalArgumentException("need stride >= len >= 1, got stride " + stride
+                    + ", len " + len);
+        }
+        long span = (long) (shards - 1) * stride + len;
+        if (span > group.remaining()) {
+            throw new IllegalArgumentException(shards + " shards of " + len + " bytes at stride "
+                    + stride + " need " + span + " bytes, the buffer has " + group.remaining());
+        }
+        return (int) span;
+    }
 }

@@ -215,19 +215,7 @@ public final class NativeReedSolomon implements ReedSolomon {
 
     /** Checks the group's shape against the buffer; returns the bytes it spans. */
     private int checkGroup(ByteBuffer group, int stride, int len) {
-        if (group == null) {
-            throw new IllegalArgumentException("group buffer is null");
-        }
-        if (len < 1 || stride < len) {
-            throw new IllegalArgumentException("need stride >= len >= 1, got stride " + stride
-                    + ", len " + len);
-        }
-        long span = (long) (n - 1) * stride + len;
-        if (span > group.remaining()) {
-            throw new IllegalArgumentException(n + " shards of " + len + " bytes at stride "
-                    + stride + " need " + span + " bytes, the buffer has " + group.remaining());
-        }
-        return (int) span;
+        return ReedSolomon.checkGroup(group, n, stride, len);
     }
 
     /** The staging buffer holding {@code group}'s first {@code span} remaining bytes. */

@@ -208,6 +208,24 @@ class SessionTest {
     }
 
     @Test
+    void aWriterWithAPendingInterruptLeavesTheSocketOpen() throws Exception {
+        KcpConfig cfg = fast().build();
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
+             KcpSession c = Kcp.dial(addressOf(l), cfg)) {
+            Thread.currentThread().interrupt();
+            c.write(ByteBuffer.wrap("one".getBytes())); // the window has room: no wait
+            assertTrue(Thread.interrupted(), "the interrupt must be kept for the caller");
+            KcpSession s = l.accept(Duration.ofSeconds(5));
+            assertEquals("one", new String(readFully(s, 3)));
+            Thread.currentThread().interrupt();
+            s.write(ByteBuffer.wrap("two".getBytes())); // on the listener's own socket
+            assertTrue(Thread.interrupted());
+            assertEquals("two", new String(readFully(c, 3)));
+            assertTrue(c.isOpen() && s.isOpen() && l.isOpen());
+        }
+    }
+
+    @Test
     void deadLinkEndsTheSession() throws Exception {
         KcpConfig cfg = fast().noDelay(1, 10, 2, 1).build();
         // a listener that is closed at once: nobody acknowledges anything

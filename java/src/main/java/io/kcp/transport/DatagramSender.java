@@ -37,6 +37,18 @@ public final class DatagramSender implements DatagramSink {
     @Override
     public void send(ByteBuffer datagram) {
         if (channelClosed) return;
+        // A DatagramChannel closes itself when a thread is interrupted inside an I/O call, and a
+        // user's writer thread sends here: hold a pending interrupt back for the send (an
+        // interrupt landing during the few microseconds of the call itself still closes it).
+        boolean interrupted = Thread.interrupted();
+        try {
+            sendOnce(datagram);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sendOnce(ByteBuffer datagram) {
         long waitedSince = 0;
         try {
             while (channel.send(datagram, remote) == 0) {

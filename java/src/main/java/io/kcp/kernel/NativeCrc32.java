@@ -2,10 +2,7 @@ package io.kcp.kernel;
 
 import io.kcp.wire.Crc32;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -27,7 +24,8 @@ public final class NativeCrc32 implements Crc32 {
     /** The name {@link #setPath} takes for "best path this CPU supports". */
     public static final String AUTO = "auto";
 
-    private static final int PATH_AUTO = -1;
+    private static final KernelPaths PATHS = new KernelPaths("CRC-32", NativeCrc32::availablePaths0,
+            NativeCrc32::pathName0, NativeCrc32::setPath0);
 
     private ByteBuffer staging = ByteBuffer.allocateDirect(0);
 
@@ -65,13 +63,7 @@ public final class NativeCrc32 implements Crc32 {
 
     /** Names of the kernel paths this CPU runs, e.g. {@code [table, pclmul, vpclmul]}. */
     public static List<String> availablePaths() {
-        NativeLibrary.ensureAvailable();
-        int mask = availablePaths0();
-        List<String> names = new ArrayList<>();
-        for (int path = 0; path < 32; path++) {
-            if ((mask & (1 << path)) != 0) names.add(pathName0(path));
-        }
-        return Collections.unmodifiableList(names);
+        return PATHS.available();
     }
 
     /**
@@ -81,23 +73,7 @@ public final class NativeCrc32 implements Crc32 {
      * @throws IllegalArgumentException when {@code name} is not an available path or auto
      */
     public static void setPath(String name) {
-        NativeLibrary.ensureAvailable();
-        if (name == null) throw new IllegalArgumentException("path name is null");
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        int path = -2;
-        if (wanted.equals(AUTO)) {
-            path = PATH_AUTO;
-        } else {
-            int mask = availablePaths0();
-            for (int i = 0; i < 32; i++) {
-                if ((mask & (1 << i)) != 0 && pathName0(i).equals(wanted)) path = i;
-            }
-        }
-        if (path == -2 || setPath0(path) != 0) {
-            throw new IllegalArgumentException("CRC-32 path '" + name
-                    + "' is not available here; choose one of " + AUTO + ", "
-                    + String.join(", ", availablePaths()));
-        }
+        PATHS.select(name);
     }
 
     /** The name of the kernel path in use. */

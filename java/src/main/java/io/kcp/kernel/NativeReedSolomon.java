@@ -5,10 +5,7 @@ import io.kcp.fec.ReedSolomonFactory;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The C Reed-Solomon codec ({@code native/src/rs*.c}, SIMD chosen at run time) behind the
@@ -28,12 +25,14 @@ public final class NativeReedSolomon implements ReedSolomon {
     /** The name {@link #setPath} takes for "best path this CPU supports". */
     public static final String AUTO = "auto";
 
+    private static final KernelPaths PATHS = new KernelPaths("Reed-Solomon", NativeReedSolomon::availablePaths0,
+            NativeReedSolomon::pathName0, NativeReedSolomon::setPath0);
+
     /** klauspost/reedsolomon's limit, KCP_RS_MAX_SHARDS in native/include/kcp/rs.h. */
     public static final int MAX_SHARDS = 256;
 
     // return codes and path numbers of native/include/kcp/rs.h
     private static final int OK = 0, ETOOFEW = -2, ENOMEM = -3;
-    private static final int PATH_AUTO = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -164,13 +163,7 @@ public final class NativeReedSolomon implements ReedSolomon {
 
     /** Names of the kernel paths this CPU runs, e.g. {@code [scalar, avx2, gfni256]}. */
     public static List<String> availablePaths() {
-        NativeLibrary.ensureAvailable();
-        int mask = availablePaths0();
-        List<String> names = new ArrayList<>();
-        for (int path = 0; path < 32; path++) {
-            if ((mask & (1 << path)) != 0) names.add(pathName0(path));
-        }
-        return Collections.unmodifiableList(names);
+        return PATHS.available();
     }
 
     /**
@@ -180,23 +173,7 @@ public final class NativeReedSolomon implements ReedSolomon {
      * @throws IllegalArgumentException when {@code name} is not an available path or auto
      */
     public static void setPath(String name) {
-        NativeLibrary.ensureAvailable();
-        if (name == null) throw new IllegalArgumentException("path name is null");
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        int path = -2;
-        if (wanted.equals(AUTO)) {
-            path = PATH_AUTO;
-        } else {
-            int mask = availablePaths0();
-            for (int i = 0; i < 32; i++) {
-                if ((mask & (1 << i)) != 0 && pathName0(i).equals(wanted)) path = i;
-            }
-        }
-        if (path == -2 || setPath0(path) != OK) {
-            throw new IllegalArgumentException("Reed-Solomon path '" + name
-                    + "' is not available here; choose one of " + AUTO + ", "
-                    + String.join(", ", availablePaths()));
-        }
+        PATHS.select(name);
     }
 
     /** The name of the kernel path in use. */

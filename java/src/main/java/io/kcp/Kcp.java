@@ -47,7 +47,8 @@ public final class Kcp {
         try {
             ch.bind(null);
             SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
-            return started(new KcpSession(conv, remote, ch, true, null, config));
+            return started(new KcpSession(conv, remote, ch, true, null, config,
+                    config.kernel()::newArq, false));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -62,13 +63,16 @@ public final class Kcp {
     public static KcpSession newSession(DatagramChannel channel, InetSocketAddress remote,
                                         KcpConfig config) throws IOException {
         requireResolved(remote);
-        return started(new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config));
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(config, "config");
+        return started(new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config,
+                config.kernel()::newArq, false));
     }
 
-    /** Starts a dialed session's receive thread, or closes it if that fails. */
+    /** Starts serving a dialed session's socket, or closes the session if that fails. */
     private static KcpSession started(KcpSession s) throws IOException {
         try {
-            s.startReceiver();
+            s.startReceiving();
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;

@@ -13,11 +13,17 @@ import java.util.Objects;
  *
  * <p>Defaults: no encryption ({@code null}, as kcp-go with a nil BlockCrypt), no FEC, kcptun's
  * {@code fast} mode, windows 128 (send) and 512 (receive), MTU 1400, message mode, 4 MiB socket
- * buffers, no idle timeout, the JVM's kernel. Both ends must agree on the cipher, the key and
+ * buffers, an idle timeout of {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} for sessions a listener
+ * accepts and none for dialed ones, the JVM's kernel. Both ends must agree on the cipher, the key and
  * the FEC shape (a decoder is created lazily if the peer sends FEC unasked, as kcp-go does).
  */
 public final class KcpConfig {
 
+    /**
+     * How long a session a listener accepted may receive nothing before it ends, unless
+     * {@link Builder#idleTimeout} says otherwise: a server must not keep every silent client.
+     */
+    public static final Duration DEFAULT_ACCEPTED_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** kcp-go's accept backlog. */
     public static final int DEFAULT_BACKLOG = 128;
     /** kcp-go's mtuLimit: the largest datagram it handles. */
@@ -127,8 +133,18 @@ public final class KcpConfig {
     public int readBufferBytes() { return readBufferBytes; }
     /** SO_SNDBUF to ask for, or 0 for the OS default. */
     public int writeBufferBytes() { return writeBufferBytes; }
-    /** How long a session may receive nothing before it ends; {@link Duration#ZERO} = never. */
-    public Duration idleTimeout() { return idleTimeout; }
+    /**
+     * How long a dialed session may receive nothing before it ends; {@link Duration#ZERO} =
+     * never (the default).
+     */
+    public Duration idleTimeout() { return idleTimeout == null ? Duration.ZERO : idleTimeout; }
+    /**
+     * How long a session a listener accepted may receive nothing before it ends;
+     * {@link Duration#ZERO} = never. {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} unless set.
+     */
+    public Duration acceptedIdleTimeout() {
+        return idleTimeout == null ? DEFAULT_ACCEPTED_IDLE_TIMEOUT : idleTimeout;
+    }
     public KernelChoice kernelChoice() { return kernel; }
     /** Sessions a listener holds ready for {@code accept()}; new peers are dropped while full. */
     public int backlog() { return backlog; }
@@ -178,7 +194,7 @@ public final class KcpConfig {
         private int dscp;
         private int readBufferBytes = 4 << 20;
         private int writeBufferBytes = 4 << 20;
-        private Duration idleTimeout = Duration.ZERO;
+        private Duration idleTimeout; // null: the defaults of each side
         private KernelChoice kernel = KernelChoice.AUTO;
         private int backlog = DEFAULT_BACKLOG;
         private int maxSessions = 65536;
@@ -298,7 +314,11 @@ public final class KcpConfig {
             return this;
         }
 
-        /** End a session that receives nothing for this long; zero means never. */
+        /**
+         * End a session, dialed or accepted, that receives nothing for this long; zero means
+         * never. Unset, accepted sessions use {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} and dialed
+         * ones never time out.
+         */
         public Builder idleTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative()) {

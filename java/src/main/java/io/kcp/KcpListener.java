@@ -1,9 +1,11 @@
 package io.kcp;
 
+import io.kcp.arq.Arq;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counters;
 import io.kcp.wire.InboundPipeline;
+import io.kcp.wire.KcpPackets;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,54 +24,92 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 
 /**
  * Accepts KCP sessions on one UDP socket: kcp-go's {@code Listener}. Sessions are keyed by the
- * peer's address; the first datagram from a new address that carries a conv creates one (a
- * parity shard alone cannot). A datagram from a known address with another conv and sn 0
- * replaces that address's session, as in kcp-go.
+ * peer's address; the first well-formed datagram from a new address that carries a conv creates
+ * one (a parity shard alone cannot). Every datagram is decrypted and checked once, on the
+ * listener's receive thread; nothing a peer sends can stop that thread.
+ *
+ * <p><b>Replacing a session.</b> As in kcp-go, a datagram from a known address with another conv
+ * that starts a conversation (a client that restarted behind the same address) replaces that
+ * address's session, but only once the session has accepted nothing for
+ * {@link #REPLACE_AFTER_SILENCE}. kcp-go's ciphers carry no MAC and no replay protection, so one
+ * captured datagram, replayed from a victim's address, would otherwise end the victim's live
+ * session; a session that keeps receiving is immune.
+ *
+ * <p><b>Opening a session.</b> Only the first datagram of a conversation (its first segment a
+ * PUSH with sn 0) opens a session for a new address: a datagram from the middle of a
+ * conversation could never deliver anything to a fresh session, and refusing it makes a peer
+ * whose session ended see a dead link instead of talking into a session that cannot deliver.
+ *
+ * <p><b>Replays and floods.</b> A replayed datagram decrypts and passes its CRC like a real one,
+ * so it can open a session too. A session counts as confirmed once its ARQ has accepted two
+ * different datagrams, which a replayer cannot produce. While at least half the backlog is
+ * waiting, new sessions start on probation: they send nothing, not even acknowledgements, until
+ * confirmed, so a real peer retransmits its first datagram (which confirms it) and nothing it
+ * sent is lost if the session goes. Sessions on probation give way: when the backlog or the
+ * session cap is full the oldest waiting one is dropped to make room for a new peer, and any
+ * still unaccepted after {@link #UNCONFIRMED_TTL} is reaped (both counted in
+ * {@link #reapedSessions()}).
  *
  * <p>While {@link KcpConfig#backlog()} sessions wait for {@link #accept()}, or
- * {@link KcpConfig#maxSessions()} are live, datagrams from new addresses are dropped (and
- * counted in {@link #droppedNewPeers()}). Every datagram is decrypted and checked once, on the
- * listener's receive thread; nothing a peer sends can stop that thread.
+ * {@link KcpConfig#maxSessions()} are live, and none of them can give way, datagrams from new
+ * addresses are dropped (counted in {@link #droppedNewPeers()}). Sessions accepted here end after
+ * {@link KcpConfig#acceptedIdleTimeout()} without input.
  */
 public final class KcpListener implements Closeable {
 
+    /** A session whose peer sent nothing acceptable for this long may be replaced. */
+    public static final Duration REPLACE_AFTER_SILENCE = Duration.ofSeconds(1);
+    /** A session on probation that nobody accepted within this long is reaped. */
+    public static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(5);
+
     private final DatagramChannel channel;
-    private final boolean ownsChannel;
     private final KcpConfig config;
+    private final IntFunction<Arq> arqs;
     private final Counters counters = new Counters(Counters.GLOBAL);
-    private final InboundPipeline decryptor;
+    private final InboundPipeline decryptor; // the receive thread's only
     private final ConcurrentHashMap<SocketAddress, KcpSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong droppedNewPeers = new AtomicLong();
+    private final AtomicLong refusedReplacements = new AtomicLong();
+    private final AtomicLong reapedSessions = new AtomicLong();
+    private final AtomicLong unopened = new AtomicLong();
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Condition acceptable = acceptLock.newCondition();
-    private final ArrayDeque<KcpSession> backlog = new ArrayDeque<>();
-    private final ReceiveLoop receiver;
+    private final ArrayDeque<KcpSession> backlog = new ArrayDeque<>(); // guarded by acceptLock
+    private final ReceiveLoop loop;
+    private final ReceiveLoop.Registration registration;
     private volatile boolean closed;
-    private volatile IOException socketError;
+    private volatile Throwable failure;
     private volatile long acceptTimeoutNanos;
 
     KcpListener(DatagramChannel channel, boolean ownsChannel, KcpConfig config) throws IOException {
+        this(channel, ownsChannel, config, config.kernel()::newArq);
+    }
+
+    /** @param arqs where sessions get their ARQ (the kernel's; tests inject faults here) */
+    KcpListener(DatagramChannel channel, boolean ownsChannel, KcpConfig config,
+                IntFunction<Arq> arqs) throws IOException {
         this.channel = channel;
-        this.ownsChannel = ownsChannel;
         this.config = config;
+        this.arqs = arqs;
         this.decryptor = new InboundPipeline(
                 config.crypt().equals("null") ? null : config.newCipher(),
                 0, 0, config.kernel().reedSolomon(), counters);
-        this.receiver = new ReceiveLoop(channel, new ReceiveLoop.Handler() {
+        this.loop = new ReceiveLoop("kcp-listener-" + localPort(channel));
+        this.registration = loop.register(channel, new ReceiveLoop.Handler() {
             @Override
             public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
                 demux(datagram, source, truncated);
             }
 
             @Override
-            public void onSocketError(IOException e) {
-                socketError = e;
-                close();
+            public void onFailure(Throwable cause) {
+                fail(cause);
             }
-        }, "kcp-listener-" + localPort(channel));
+        }, ownsChannel);
     }
 
     private static String localPort(DatagramChannel ch) throws IOException {
@@ -77,7 +117,7 @@ public final class KcpListener implements Closeable {
         return a instanceof InetSocketAddress ? String.valueOf(((InetSocketAddress) a).getPort()) : "?";
     }
 
-    /** The receive thread's work for one datagram (WIRE.md §3). */
+    /** The receive thread's work for one datagram. */
     private void demux(ByteBuffer datagram, SocketAddress source, boolean truncated) {
         if (closed) return;
         if (truncated) {
@@ -89,29 +129,46 @@ public final class KcpListener implements Closeable {
         long conv = InboundPipeline.peekConv(datagram);
         if (s != null) {
             if (conv < 0 || (int) conv == s.conv()) {
-                s.inputDecrypted(datagram);
+                s.inputDecrypted(datagram); // fails only that session if anything goes wrong
                 return;
             }
-            if (!InboundPipeline.firstSegmentSnIsZero(datagram)) return;
+            if (!KcpPackets.startsConversation(datagram)) return;
+            if (!replaceable(s)) {
+                refusedReplacements.incrementAndGet();
+                return;
+            }
             s.close(); // the peer restarted with a new conv: kcp-go replaces the session
         }
         if (conv < 0 || !(source instanceof InetSocketAddress)) return;
-        if (sessions.size() >= config.maxSessions() || backlogFull()) {
+        if (!KcpPackets.startsConversation(datagram)) {
+            unopened.incrementAndGet();
+            return;
+        }
+        if (!makeRoom()) {
             droppedNewPeers.incrementAndGet();
             return;
         }
+        open((int) conv, (InetSocketAddress) source, datagram, underPressure());
+    }
+
+    /** A new peer's session: kept only if its ARQ accepts the datagram that created it. */
+    private void open(int conv, InetSocketAddress source, ByteBuffer datagram, boolean probation) {
         KcpSession created;
         try {
-            created = new KcpSession((int) conv, (InetSocketAddress) source, channel, false, this,
-                    config);
-        } catch (IOException | RuntimeException e) {
-            droppedNewPeers.incrementAndGet();
+            created = new KcpSession(conv, source, channel, false, this, config, arqs, probation);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            droppedNewPeers.incrementAndGet(); // this peer only; the listener goes on
             return;
         }
         sessions.put(source, created);
-        created.inputDecrypted(datagram);
+        if (!created.inputDecrypted(datagram)) {
+            created.close();
+            counters.inc(SnmpCounter.KCP_IN_ERRORS);
+            return;
+        }
         acceptLock.lock();
         try {
+            if (closed || !created.isOpen()) return; // close() ends it
             backlog.addLast(created);
             acceptable.signal();
         } finally {
@@ -119,26 +176,90 @@ public final class KcpListener implements Closeable {
         }
     }
 
-    private boolean backlogFull() {
+    /** kcp-go's replacement rule, limited to sessions whose peer has gone quiet. */
+    private static boolean replaceable(KcpSession s) {
+        return System.nanoTime() - s.lastInputNanos() >= REPLACE_AFTER_SILENCE.toNanos();
+    }
+
+    /** At least half the backlog is waiting: new sessions start on probation. */
+    private boolean underPressure() {
         acceptLock.lock();
         try {
-            return backlog.size() >= config.backlog();
+            return 2 * backlog.size() >= config.backlog()
+                    || 2L * sessions.size() >= config.maxSessions();
         } finally {
             acceptLock.unlock();
         }
     }
 
+    /**
+     * True when a new peer fits: the backlog and the session cap have room, or the oldest session
+     * on probation waiting for accept() was dropped to make it.
+     */
+    private boolean makeRoom() {
+        KcpSession victim = null;
+        acceptLock.lock();
+        try {
+            if (sessions.size() < config.maxSessions() && backlog.size() < config.backlog()) {
+                return true;
+            }
+            for (KcpSession w : backlog) {
+                if (w.onProbation()) {
+                    victim = w;
+                    break;
+                }
+            }
+            if (victim == null) return false;
+            backlog.remove(victim);
+        } finally {
+            acceptLock.unlock();
+        }
+        reapedSessions.incrementAndGet();
+        victim.close();
+        return sessions.size() < config.maxSessions();
+    }
+
     /** Called by a session of this listener when it ends. */
     void sessionEnded(KcpSession s) {
         sessions.remove(s.remoteAddress(), s);
+        acceptLock.lock();
+        try {
+            backlog.remove(s);
+        } finally {
+            acceptLock.unlock();
+        }
+    }
+
+    /**
+     * Called by the timer of a session on probation: true (and counted) if it should end now
+     * because nobody accepted it within {@link #UNCONFIRMED_TTL}.
+     */
+    boolean reapUnaccepted(KcpSession s) {
+        acceptLock.lock();
+        try {
+            if (!backlog.remove(s)) return false; // accepted meanwhile
+        } finally {
+            acceptLock.unlock();
+        }
+        reapedSessions.incrementAndGet();
+        return true;
+    }
+
+    /** The receive loop cannot serve the socket any more: everything here fails with the cause. */
+    private void fail(Throwable cause) {
+        failure = cause;
+        IOException why = cause instanceof IOException ? (IOException) cause
+                : new IOException("the listener's receive thread failed: " + cause, cause);
+        shutDown(why);
     }
 
     /**
      * Waits for the next new session, for at most the accept timeout ({@link #setAcceptTimeout};
-     * none by default).
+     * none by default). A session that ended while it waited is never returned.
      *
      * @throws SocketTimeoutException when the timeout passes first
      * @throws AsynchronousCloseException if the listener is closed while waiting
+     * @throws IOException with the cause, if the listener's socket or receive thread failed
      */
     public KcpSession accept() throws IOException {
         return accept(acceptTimeoutNanos);
@@ -156,13 +277,11 @@ public final class KcpListener implements Closeable {
         try {
             boolean waited = false;
             while (true) {
-                KcpSession s = backlog.pollFirst();
-                if (s != null) return s;
-                if (closed) {
-                    IOException e = waited ? new AsynchronousCloseException() : new ClosedChannelException();
-                    if (socketError != null) e.initCause(socketError);
-                    throw e;
+                KcpSession s;
+                while ((s = backlog.pollFirst()) != null) {
+                    if (s.isOpen()) return s;
                 }
+                if (closed) throw closedException(waited);
                 try {
                     if (deadline == 0) {
                         acceptable.await();
@@ -182,6 +301,16 @@ public final class KcpListener implements Closeable {
         }
     }
 
+    private IOException closedException(boolean waited) {
+        Throwable cause = failure;
+        if (cause != null && !(cause instanceof ClosedChannelException)) {
+            return new IOException("the listener failed: " + cause, cause);
+        }
+        IOException e = waited ? new AsynchronousCloseException() : new ClosedChannelException();
+        if (cause != null) e.initCause(cause);
+        return e;
+    }
+
     /** Timeout for {@link #accept()}; zero means wait forever. */
     public void setAcceptTimeout(Duration timeout) {
         if (timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0");
@@ -190,30 +319,28 @@ public final class KcpListener implements Closeable {
 
     /**
      * Stops receiving, ends every session of this listener (accepted or not) and closes the
-     * socket if the listener opened it. Idempotent.
+     * socket if the listener opened it. Idempotent; never waits for another thread.
      */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        receiver.close();
+        shutDown(null);
+    }
+
+    private void shutDown(IOException cause) {
         acceptLock.lock();
         try {
+            if (closed) return;
+            closed = true;
             acceptable.signalAll();
             backlog.clear();
         } finally {
             acceptLock.unlock();
         }
         List<KcpSession> all = new ArrayList<>(sessions.values());
-        for (KcpSession s : all) s.close();
-        decryptor.close();
-        if (ownsChannel) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more to do with it
-            }
+        for (KcpSession s : all) {
+            if (cause == null) s.close(); else s.fail(cause);
         }
+        registration.cancel(); // after the sessions' last flushes: this closes an owned socket
     }
 
     public boolean isOpen() {
@@ -232,6 +359,27 @@ public final class KcpListener implements Closeable {
     /** Datagrams from new peers dropped because the backlog or the session cap was full. */
     public long droppedNewPeers() {
         return droppedNewPeers.get();
+    }
+
+    /**
+     * Datagrams with a new conv and sn 0 from a known address that did not replace its session,
+     * because the session was confirmed and not silent (see the class comment).
+     */
+    public long refusedReplacements() {
+        return refusedReplacements.get();
+    }
+
+    /** Sessions on probation ended to make room for new peers or because nobody accepted them. */
+    public long reapedSessions() {
+        return reapedSessions.get();
+    }
+
+    /**
+     * Datagrams from unknown addresses that did not start a conversation (not a PUSH with sn 0,
+     * or not well formed), so opened no session.
+     */
+    public long unopenedDatagrams() {
+        return unopened.get();
     }
 
     /** Counters of what the listener itself saw before a session took over (checksum errors...). */

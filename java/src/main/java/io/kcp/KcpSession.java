@@ -7,6 +7,7 @@ import io.kcp.transport.DatagramSender;
 import io.kcp.transport.FlushScheduler;
 import io.kcp.transport.MonoClock;
 import io.kcp.transport.ReceiveLoop;
+import io.kcp.transport.SharedReceiveLoops;
 import io.kcp.transport.SocketOptions;
 import io.kcp.transport.Timed;
 import io.kcp.wire.ArqCounterSync;
@@ -32,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 
 /**
  * One KCP conversation with one peer: kcp-go's {@code UDPSession}. A reliable, ordered byte
@@ -59,10 +61,12 @@ public final class KcpSession implements ByteChannel {
     private final boolean ownsChannel;
     private final KcpListener listener;
     private final KcpConfig config;
+    private final Kernel kernel;
+    private final long idleTimeoutNanos;
     private final FlushScheduler scheduler = FlushScheduler.shared();
     private final Timer timer = new Timer();
     private final Counters counters;
-    private ReceiveLoop receiver;
+    private volatile ReceiveLoop.Registration registration;
 
     // everything below is guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
@@ -74,46 +78,61 @@ public final class KcpSession implements ByteChannel {
     private final DatagramSender sender;
     private final ArqCounterSync segmentCounters = new ArqCounterSync();
     private final KcpSink toArq = this::arqInput;
+    private final PeerEvidence evidence = new PeerEvidence();
     private ByteBuffer readRemainder = ByteBuffer.allocate(0);
     private boolean ackNoDelay;
     private boolean writeDelay;
     private int inputNow;
     private boolean accepted;
-    private boolean closed;
+    private volatile boolean closed; // written under lock; read without it by isOpen()
     private IOException failure;
     private long readTimeoutNanos;
     private long writeTimeoutNanos;
     private long readDeadline;   // System.nanoTime() scale; 0 = none
     private long writeDeadline;
-    private volatile long lastInputNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastInputNanos = createdNanos;
+    private final boolean probation; // a listener's session that sends nothing until confirmed
+    private boolean reapable; // the timer's: on probation, maybe still unaccepted
 
+    /**
+     * @param listener the listener that created this session, or null for a dialed one
+     * @param arqs where the ARQ comes from (the configuration's kernel, except in tests that
+     *     inject faults)
+     * @param probation send nothing until the peer is confirmed (see {@link KcpListener})
+     */
     KcpSession(int conv, InetSocketAddress remote, DatagramChannel channel, boolean ownsChannel,
-               KcpListener listener, KcpConfig config) throws IOException {
+               KcpListener listener, KcpConfig config, IntFunction<Arq> arqs, boolean probation)
+            throws IOException {
         this.conv = conv;
         this.remote = Objects.requireNonNull(remote, "remote");
         this.channel = channel;
         this.ownsChannel = ownsChannel;
         this.listener = listener;
         this.config = config;
+        this.kernel = config.kernel();
+        this.idleTimeoutNanos = (listener != null ? config.acceptedIdleTimeout()
+                : config.idleTimeout()).toNanos();
         this.counters = new Counters(Counters.GLOBAL);
-        Kernel kernel = config.kernel();
-        this.arq = kernel.newArq(conv);
+        this.arq = arqs.apply(conv);
         OutboundPipeline out = null;
         InboundPipeline in = null;
         try {
-            out = new OutboundPipeline(config.crypt().equals("null") ? null : config.newCipher(),
+            boolean crypto = !config.crypt().equals("null");
+            out = new OutboundPipeline(crypto ? config.newCipher() : null,
                     config.dataShards(), config.parityShards(), kernel.reedSolomon(),
                     NonceSource.secure(), counters, config.mtu());
-            in = new InboundPipeline(config.crypt().equals("null") ? null : config.newCipher(),
+            // a listener decrypts every datagram before its session sees it
+            in = new InboundPipeline(crypto && listener == null ? config.newCipher() : null,
                     config.dataShards(), config.parityShards(), kernel.reedSolomon(), counters);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (out != null) out.close();
             arq.close();
             throw e;
         }
         this.outbound = out;
         this.inbound = in;
-        this.sender = new DatagramSender(channel, remote);
+        this.sender = new DatagramSender(channel, remote, counters);
         outbound.setDuplicates(config.dup());
         arq.reserveBytes(outbound.reserveBytes());
         arq.setMtu(config.mtu());
@@ -123,13 +142,18 @@ public final class KcpSession implements ByteChannel {
         this.ackNoDelay = config.ackNoDelay();
         this.writeDelay = config.writeDelay();
 
+        this.probation = probation;
+        this.reapable = probation;
         counters.sessionOpened(listener == null);
         scheduler.schedule(timer, System.nanoTime());
     }
 
-    /** Starts the receive thread of a session that owns its socket (a dialed session). */
-    void startReceiver() throws IOException {
-        receiver = new ReceiveLoop(channel, new ReceiveLoop.Handler() {
+    /**
+     * Serves a session that reads its own socket (a dialed one, or one on a user's channel) on
+     * one of the shared receive loops.
+     */
+    void startReceiving() throws IOException {
+        registration = SharedReceiveLoops.register(channel, new ReceiveLoop.Handler() {
             @Override
             public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
                 if (!remote.equals(source)) return; // only the dialed peer speaks to us
@@ -137,32 +161,37 @@ public final class KcpSession implements ByteChannel {
                     counters.inc(SnmpCounter.IN_ERRS);
                     return;
                 }
-                inputWire(datagram);
+                input(datagram, false);
             }
 
             @Override
-            public void onSocketError(IOException e) {
-                fail(e);
+            public void onFailure(Throwable cause) {
+                fail(cause instanceof IOException ? (IOException) cause
+                        : new IOException("receiving on the session's socket failed (conv "
+                        + Integer.toUnsignedString(conv) + ")", cause));
             }
-        }, "kcp-rx-" + conv);
+        }, ownsChannel);
     }
 
     // ---- input, on a receive thread --------------------------------------------------------
 
-    /** A datagram as it came off the wire (decrypted here). */
-    void inputWire(ByteBuffer datagram) {
-        input(datagram, false);
+    /** A datagram its listener already decrypted and checked; true if the ARQ accepted it. */
+    boolean inputDecrypted(ByteBuffer payload) {
+        return input(payload, true);
     }
 
-    /** A datagram its listener already decrypted and checked. */
-    void inputDecrypted(ByteBuffer payload) {
-        input(payload, true);
-    }
-
-    private void input(ByteBuffer datagram, boolean decrypted) {
+    /**
+     * Runs one datagram through the pipeline and the ARQ, then sends what that produced. Any
+     * Throwable from that path fails this session only (never the thread that delivered it).
+     *
+     * @return true if the ARQ accepted at least one packet of it
+     */
+    private boolean input(ByteBuffer datagram, boolean decrypted) {
+        Throwable fault = null;
+        boolean took = false;
         lock.lock();
         try {
-            if (closed) return;
+            if (closed) return false;
             long now = System.nanoTime();
             inputNow = MonoClock.millis(now);
             accepted = false;
@@ -171,26 +200,28 @@ public final class KcpSession implements ByteChannel {
             } else {
                 inbound.input(datagram, inputNow, toArq);
             }
-            afterInput(now);
+            took = accepted;
+            if (took) lastInputNanos = now;
+            if (arq.peekSize() > 0) readable.signalAll();
+            if (windowHasRoom()) writable.signalAll();
+        } catch (Throwable t) {
+            fault = t;
         } finally {
             lock.unlock();
         }
+        if (fault != null) fail(internalError("receiving", fault));
+        return took;
     }
 
     /** The inbound pipeline's hand-off to the ARQ: input, then send what that produced. */
     private int arqInput(ByteBuffer kcp, boolean regular) {
         int r = arq.input(kcp, regular, ackNoDelay, inputNow);
-        if (r == 0) accepted = true;
+        if (r == 0) {
+            accepted = true;
+            if (regular && listener != null) evidence.accepted(kcp);
+        }
         drainOutput();
         return r;
-    }
-
-    /** Only input the ARQ accepted counts as life: junk from the peer's address must not keep
-     * an idle session alive. */
-    private void afterInput(long now) {
-        if (accepted) lastInputNanos = now;
-        if (arq.peekSize() > 0) readable.signalAll();
-        if (windowHasRoom()) writable.signalAll();
     }
 
     // ---- the timer, on the scheduler thread ---------------------------------------------------
@@ -198,38 +229,92 @@ public final class KcpSession implements ByteChannel {
     private final class Timer implements Timed {
         @Override
         public long runAt(long nowNanos) {
+            if (reapable && reaped(nowNanos)) {
+                end(new IOException("unconfirmed session from " + remote + " (conv "
+                        + Integer.toUnsignedString(conv) + ") reaped: nobody accepted it within "
+                        + KcpListener.UNCONFIRMED_TTL.toMillis() + " ms"));
+                return DONE;
+            }
+            IOException ending;
             lock.lock();
             try {
                 if (closed) return DONE;
-                long idle = config.idleTimeout().toNanos();
-                if (idle > 0 && nowNanos - lastInputNanos > idle) {
-                    fail(new KcpIdleTimeoutException("no datagram from " + remote + " for "
-                            + config.idleTimeout().toMillis() + " ms (conv " + conv + ")"));
-                    return DONE;
+                ending = due(nowNanos);
+                if (ending == null) {
+                    int interval = arq.flush(MonoClock.millis(nowNanos));
+                    drainOutput();
+                    segmentCounters.sync(arq, counters);
+                    ending = deadLink();
+                    if (ending == null) {
+                        if (windowHasRoom()) writable.signalAll();
+                        return nowNanos + TimeUnit.MILLISECONDS.toNanos(interval);
+                    }
                 }
-                int interval = arq.flush(MonoClock.millis(nowNanos));
-                drainOutput();
-                segmentCounters.sync(arq, counters);
-                if (arq.state() == -1) {
-                    fail(new KcpDeadLinkException("peer " + remote + " stopped acknowledging"
-                            + " (conv " + conv + ", a segment was sent "
-                            + arq.field(ArqField.DEAD_LINK) + " times)"));
-                    return DONE;
-                }
-                if (windowHasRoom()) writable.signalAll();
-                return nowNanos + TimeUnit.MILLISECONDS.toNanos(interval);
             } finally {
                 lock.unlock();
             }
+            end(ending); // outside the lock: ending never waits, but it need not hold ours
+            return DONE;
         }
+
+        @Override
+        public void failed(Throwable cause) {
+            fail(internalError("flushing", cause));
+        }
+    }
+
+    /**
+     * True if this listener session is still unconfirmed and unaccepted after the listener's
+     * grace time, and the listener took it out of its backlog. Scheduler thread, outside the lock
+     * (the listener's lock is taken after ours nowhere).
+     */
+    private boolean reaped(long nowNanos) {
+        if (evidence.confirmed()) {
+            reapable = false;
+            return false;
+        }
+        if (nowNanos - createdNanos < KcpListener.UNCONFIRMED_TTL.toNanos()) return false;
+        reapable = false; // asked once: if it was accepted, it never goes back
+        return listener.reapUnaccepted(this);
+    }
+
+    /** The idle timeout's verdict at {@code nowNanos}, or null. Under lock. */
+    private IOException due(long nowNanos) {
+        if (idleTimeoutNanos > 0 && nowNanos - lastInputNanos > idleTimeoutNanos) {
+            return new KcpIdleTimeoutException("no datagram from " + remote + " for "
+                    + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms (conv "
+                    + Integer.toUnsignedString(conv) + ")");
+        }
+        return null;
+    }
+
+    /** The ARQ's dead-link verdict, or null. Under lock. */
+    private IOException deadLink() {
+        if (arq.state() != -1) return null;
+        return new KcpDeadLinkException("peer " + remote + " stopped acknowledging (conv "
+                + Integer.toUnsignedString(conv) + ", a segment was sent "
+                + arq.field(ArqField.DEAD_LINK) + " times)");
+    }
+
+    /** What readers and writers see when a bug or exhaustion (not the peer) ended the session. */
+    private IOException internalError(String what, Throwable cause) {
+        return new IOException("session ended by an internal failure while " + what + " (conv "
+                + Integer.toUnsignedString(conv) + "): " + cause, cause);
     }
 
     // ---- output ----------------------------------------------------------------------------
 
-    /** Sends whatever the last ARQ call left in its output area. Under lock. */
+    /**
+     * Sends whatever the last ARQ call left in its output area; on probation it is dropped
+     * instead (the peer retransmits what we do not acknowledge). Under lock.
+     */
     private void drainOutput() {
         int count = arq.outputCount();
         if (count == 0) return;
+        if (onProbation()) {
+            arq.clearOutput();
+            return;
+        }
         outbound.encodeOutput(arq.output(), count, sender);
         arq.clearOutput();
     }
@@ -245,14 +330,17 @@ public final class KcpSession implements ByteChannel {
      * Reads up to {@code dst.remaining()} bytes, blocking until at least one is available.
      *
      * @return bytes read; 0 only if {@code dst} has no room
-     * @throws SocketTimeoutException when the read timeout or deadline passes first
+     * @throws SocketTimeoutException when the read timeout or deadline passes first (also one
+     *     set while this call waits)
      * @throws AsynchronousCloseException if the session is closed while waiting
-     * @throws KcpDeadLinkException, KcpIdleTimeoutException if the session ended that way
+     * @throws KcpDeadLinkException if the peer stopped acknowledging
+     * @throws KcpIdleTimeoutException if nothing arrived for the idle timeout
+     * @throws IOException with the cause, if an internal failure ended the session
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) return 0;
-        long deadline = deadline(readTimeoutNanos, readDeadline);
+        long start = System.nanoTime();
         lock.lock();
         try {
             boolean waited = false;
@@ -278,7 +366,7 @@ public final class KcpSession implements ByteChannel {
                     counters.add(SnmpCounter.BYTES_RECEIVED, n);
                     return n;
                 }
-                await(readable, deadline, "read");
+                await(readable, deadline(start, readTimeoutNanos, readDeadline), "read");
                 waited = true;
             }
         } finally {
@@ -307,12 +395,15 @@ public final class KcpSession implements ByteChannel {
      * @return the number of bytes written: all that remained in {@code src}
      * @throws SocketTimeoutException when the write timeout or deadline passes before all was
      *     queued ({@code src}'s position shows how much was)
+     * @throws AsynchronousCloseException if the session is closed while waiting
+     * @throws KcpDeadLinkException if the peer stopped acknowledging
+     * @throws KcpIdleTimeoutException if nothing arrived for the idle timeout
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
         int total = src.remaining();
         if (total == 0) return 0;
-        long deadline = deadline(writeTimeoutNanos, writeDeadline);
+        long start = System.nanoTime();
         lock.lock();
         try {
             boolean waited = false;
@@ -322,7 +413,7 @@ public final class KcpSession implements ByteChannel {
                     queue(src);
                     if (!src.hasRemaining()) break;
                 } else {
-                    await(writable, deadline, "write");
+                    await(writable, deadline(start, writeTimeoutNanos, writeDeadline), "write");
                     waited = true;
                 }
             }
@@ -361,26 +452,33 @@ public final class KcpSession implements ByteChannel {
         write(ByteBuffer.wrap(b, off, len));
     }
 
-    private static long deadline(long timeoutNanos, long absolute) {
-        long d = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+    /**
+     * The deadline a call that started at {@code start} waits for, from the settings in force
+     * now (so a timeout or deadline set while it waits applies at once); 0 for none. Under lock.
+     */
+    private static long deadline(long start, long timeoutNanos, long absolute) {
+        long d = timeoutNanos > 0 ? start + timeoutNanos : 0;
         if (absolute != 0 && (d == 0 || absolute - d < 0)) d = absolute;
         return d;
     }
 
+    /** Waits for a signal on {@code c} (or the deadline). Under lock. */
     private void await(Condition c, long deadline, String what) throws IOException {
         try {
             if (deadline == 0) {
                 c.await();
             } else {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) throw new SocketTimeoutException(what + " timed out (conv " + conv + ")");
+                if (left <= 0) {
+                    throw new SocketTimeoutException(what + " timed out (conv "
+                            + Integer.toUnsignedString(conv) + ")");
+                }
                 c.awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            java.io.InterruptedIOException ie =
-                    new java.io.InterruptedIOException(what + " interrupted (conv " + conv + ")");
-            throw ie;
+            throw new java.io.InterruptedIOException(what + " interrupted (conv "
+                    + Integer.toUnsignedString(conv) + ")");
         }
     }
 
@@ -392,6 +490,10 @@ public final class KcpSession implements ByteChannel {
         if (failure instanceof KcpIdleTimeoutException) {
             return new KcpIdleTimeoutException(failure.getMessage());
         }
+        if (failure != null && !(failure instanceof ClosedChannelException)) {
+            return new IOException(failure.getMessage(), failure.getCause() != null
+                    ? failure.getCause() : failure);
+        }
         IOException e = waited ? new AsynchronousCloseException() : new ClosedChannelException();
         if (failure != null) e.initCause(failure);
         return e;
@@ -401,30 +503,31 @@ public final class KcpSession implements ByteChannel {
 
     @Override
     public boolean isOpen() {
-        lock.lock();
-        try {
-            return !closed;
-        } finally {
-            lock.unlock();
-        }
+        return !closed;
     }
 
     /**
      * Ends the session: flushes what the window allows one last time (as kcp-go does), wakes
      * blocked readers and writers, and releases everything. Data not yet acknowledged by the
      * peer may be lost; an application protocol that needs a clean end should confirm it first.
-     * Idempotent.
+     * Idempotent; never waits for another thread.
      */
     @Override
     public void close() {
         end(null);
     }
 
-    /** Ends the session because of {@code cause}. */
+    /** Ends the session because of {@code cause}; never waits for another thread. */
     void fail(IOException cause) {
         end(cause);
     }
 
+    /**
+     * The one way a session ends: a state change and a wake-up under the lock, then the
+     * hand-backs (timer, receive registration, listener slot) that only queue work for their
+     * threads. Nothing here waits for another thread, so any thread may call it, even one that
+     * serves every other session.
+     */
     private void end(IOException cause) {
         lock.lock();
         try {
@@ -433,11 +536,15 @@ public final class KcpSession implements ByteChannel {
                 try {
                     arq.flush(MonoClock.millis());
                     drainOutput();
-                } catch (RuntimeException ignored) {
+                } catch (RuntimeException | Error ignored) {
                     // ending anyway
                 }
             }
-            segmentCounters.sync(arq, counters);
+            try {
+                segmentCounters.sync(arq, counters);
+            } catch (RuntimeException | Error ignored) {
+                // the counts of a broken ARQ are lost with it
+            }
             closed = true;
             failure = cause;
             readable.signalAll();
@@ -450,15 +557,37 @@ public final class KcpSession implements ByteChannel {
         }
         counters.sessionClosed();
         scheduler.cancel(timer);
-        if (receiver != null) receiver.close();
-        if (ownsChannel) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more to do with it
-            }
-        }
+        ReceiveLoop.Registration r = registration;
+        if (r != null) r.cancel(); // closes the socket too if it is ours
         if (listener != null) listener.sessionEnded(this);
+    }
+
+    /** Why the session ended (null while open, or after a plain close()). */
+    IOException failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** System.nanoTime() of the last datagram the ARQ accepted (or of the session's start). */
+    long lastInputNanos() {
+        return lastInputNanos;
+    }
+
+    /**
+     * True once the peer has proved it is live: the ARQ accepted a second datagram that differs
+     * from the first. A replayed datagram, however often replayed, never proves that.
+     */
+    boolean confirmed() {
+        return evidence.confirmed();
+    }
+
+    /** True while this session may send nothing: on probation and not yet confirmed. */
+    boolean onProbation() {
+        return probation && !evidence.confirmed();
     }
 
     // ---- identity and statistics -----------------------------------------------------------
@@ -494,7 +623,7 @@ public final class KcpSession implements ByteChannel {
     }
 
     /** The kernel this session runs on. */
-    public Kernel kernel() { return config.kernel(); }
+    public Kernel kernel() { return kernel; }
 
     /** The configuration this session was created with (setters since then not included). */
     public KcpConfig config() { return config; }
@@ -514,28 +643,51 @@ public final class KcpSession implements ByteChannel {
 
     // ---- kcp-go's setters ------------------------------------------------------------------
 
-    /** Timeout for each {@link #read} (zero = none). */
-    public void setReadTimeout(Duration timeout) { readTimeoutNanos = nonNegative(timeout); }
+    /**
+     * Timeout for each {@link #read} (zero = none), counted from the call's start. It applies at
+     * once, also to a read already waiting.
+     */
+    public void setReadTimeout(Duration timeout) {
+        long t = nonNegative(timeout);
+        updateAndWake(() -> readTimeoutNanos = t);
+    }
 
-    /** Timeout for each {@link #write} (zero = none). */
-    public void setWriteTimeout(Duration timeout) { writeTimeoutNanos = nonNegative(timeout); }
+    /** Timeout for each {@link #write} (zero = none); see {@link #setReadTimeout}. */
+    public void setWriteTimeout(Duration timeout) {
+        long t = nonNegative(timeout);
+        updateAndWake(() -> writeTimeoutNanos = t);
+    }
 
-    /** Absolute deadline for reads (null = none), like kcp-go's SetReadDeadline. */
-    public void setReadDeadline(Instant when) { readDeadline = toNano(when); signalAll(); }
+    /**
+     * Absolute deadline for reads (null = none), like kcp-go's SetReadDeadline. It applies at
+     * once: a time in the past makes waiting and later reads fail with
+     * {@link SocketTimeoutException} (Go's way to unblock a reader).
+     */
+    public void setReadDeadline(Instant when) {
+        long d = toNano(when);
+        updateAndWake(() -> readDeadline = d);
+    }
 
-    /** Absolute deadline for writes (null = none). */
-    public void setWriteDeadline(Instant when) { writeDeadline = toNano(when); signalAll(); }
+    /** Absolute deadline for writes (null = none); see {@link #setReadDeadline}. */
+    public void setWriteDeadline(Instant when) {
+        long d = toNano(when);
+        updateAndWake(() -> writeDeadline = d);
+    }
 
     /** Both deadlines. */
     public void setDeadline(Instant when) {
-        readDeadline = toNano(when);
-        writeDeadline = readDeadline;
-        signalAll();
+        long d = toNano(when);
+        updateAndWake(() -> {
+            readDeadline = d;
+            writeDeadline = d;
+        });
     }
 
-    private void signalAll() {
+    /** Changes what waiting readers and writers depend on, and wakes them to look again. */
+    private void updateAndWake(Runnable change) {
         lock.lock();
         try {
+            change.run();
             readable.signalAll();
             writable.signalAll();
         } finally {
@@ -551,8 +703,16 @@ public final class KcpSession implements ByteChannel {
 
     private static long toNano(Instant when) {
         if (when == null) return 0;
-        long d = System.nanoTime() + Duration.between(Instant.now(), when).toNanos();
+        long d = System.nanoTime() + saturatedNanos(Duration.between(Instant.now(), when));
         return d == 0 ? 1 : d;
+    }
+
+    /** Nanoseconds of {@code d}, clamped to +-100 years so far deadlines cannot overflow. */
+    private static long saturatedNanos(Duration d) {
+        long cap = 100L * 365 * 24 * 3600;
+        if (d.getSeconds() > cap) return cap * 1_000_000_000L;
+        if (d.getSeconds() < -cap) return -cap * 1_000_000_000L;
+        return d.toNanos();
     }
 
     public void setWriteDelay(boolean delay) { locked(() -> writeDelay = delay); }
@@ -575,8 +735,9 @@ public final class KcpSession implements ByteChannel {
     /** Send and receive windows in segments, each 1..65535. */
     public void setWindowSize(int sndWnd, int rcvWnd) {
         KcpConfig.builder().windows(sndWnd, rcvWnd);
-        locked(() -> arq.windowSize(sndWnd, rcvWnd));
-        signalAll();
+        updateAndWake(() -> {
+            if (!closed) arq.windowSize(sndWnd, rcvWnd);
+        });
     }
 
     /** Returns false (and changes nothing) for an MTU outside 50..1500 or too small for the headers. */
@@ -675,6 +836,6 @@ public final class KcpSession implements ByteChannel {
     @Override
     public String toString() {
         return "KcpSession{conv=" + Integer.toUnsignedString(conv) + ", remote=" + remote
-                + ", kernel=" + config.kernel() + (isOpen() ? "" : ", closed") + "}";
+                + ", kernel=" + kernel + (isOpen() ? "" : ", closed") + "}";
     }
 }

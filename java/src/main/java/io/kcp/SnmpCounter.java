@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * kcp-go 5.6.1's Snmp counters, in the order of its {@code Snmp.Header()}, each with the name
- * kcp-go prints for it. All count upwards except {@link #CURR_ESTAB} (a gauge) and
- * {@link #MAX_CONN} (its high-water mark).
+ * kcp-go prints for it, followed by kcp-java's own ({@link #OUT_ERRS}), so a kcp-go header is a
+ * prefix of ours. All count upwards except {@link #CURR_ESTAB} (a gauge) and {@link #MAX_CONN}
+ * (its high-water mark).
  */
 public enum SnmpCounter {
     /** Bytes the application wrote. */
@@ -59,7 +60,11 @@ public enum SnmpCounter {
     /** Rebuilt data shards the ARQ accepted. */
     FEC_RECOVERED("FECRecovered"),
     /** Data shards pushed out of the full FEC queue before their group could be used. */
-    FEC_SHORT_SHARDS("FECShortShards");
+    FEC_SHORT_SHARDS("FECShortShards"),
+    /** Datagrams the socket did not take: its send buffer was full, or the send failed. They
+     * are dropped as the network would drop them, and the ARQ retransmits. Not in kcp-go, whose
+     * sends block; kcp-java never waits on a socket while it holds a session. */
+    OUT_ERRS("OutErrs");
 
     /** Number of counters. */
     public static final int COUNT = values().length;

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and one daemon thread that sleeps until the earliest entry. Work is proportional to the
  * sessions that are due, not to all sessions (kcp-go's {@code SystemTimedSched} works the same
  * way). The thread starts with the first task and ends when no task is left, so nothing lingers
- * after the last session closes.
+ * after the last session closes. A task that throws is dropped and told why
+ * ({@link Timed#failed}); the others keep their times.
  *
  * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow, and the
  * thread sleeps with {@link LockSupport#parkNanos} (a {@code Condition} wait allocates a node).
@@ -117,20 +118,34 @@ public final class FlushScheduler {
             long next;
             try {
                 next = task.runAt(System.nanoTime());
-            } catch (RuntimeException | Error e) {
-                // a failing task must not take every other session's timers down with it
-                Thread t = Thread.currentThread();
-                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            } catch (Throwable e) {
+                // a failing task must not take every other session's timers down with it, and
+                // its own session must learn why it will not be flushed any more
                 next = Timed.DONE;
+                failQuietly(task, e);
             }
             if (next != Timed.DONE) {
+                Throwable lost = null;
                 lock.lock();
                 try {
                     push(task, next);
+                } catch (Throwable e) { // growing the heap ran out of memory: this task is lost
+                    lost = e;
                 } finally {
                     lock.unlock();
                 }
+                if (lost != null) failQuietly(task, lost);
             }
+        }
+    }
+
+    private static void failQuietly(Timed task, Throwable cause) {
+        try {
+            task.failed(cause);
+        } catch (Throwable t) {
+            t.addSuppressed(cause);
+            Thread me = Thread.currentThread();
+            me.getUncaughtExceptionHandler().uncaughtException(me, t);
         }
     }
 

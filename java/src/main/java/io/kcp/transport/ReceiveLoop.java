@@ -3,145 +3,334 @@ package io.kcp.transport;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The receive thread of one UDP socket. It waits for the socket to become readable, then drains
- * up to {@link #BATCH} datagrams into pooled direct buffers and hands each to the handler, so a
- * burst costs one wake-up. The channel is put in non-blocking mode.
+ * One receive thread serving any number of UDP sockets. It waits until a socket is readable,
+ * drains it in batches of up to {@link #BATCH} datagrams into the loop's own direct buffers and
+ * hands each to that socket's {@link Handler}, so a burst costs one wake-up.
+ *
+ * <p>Registering and cancelling never wait for the loop: both are queued for the loop thread and
+ * the selector is woken, so they are safe from any thread, under any lock, including from a
+ * handler. The thread starts with the first registration and ends when none is left, so nothing
+ * lingers after the last socket goes.
+ *
+ * <p>A handler that lets anything escape ({@code Error}s included) is failed alone: its
+ * {@link Handler#onFailure} runs with the cause, it gets no more datagrams, and the loop goes on
+ * serving the others. If the loop itself cannot go on (its selector failed), every handler gets
+ * {@code onFailure}.
  *
  * <p>Datagrams longer than {@link #MAX_DATAGRAM} (kcp-go's limit) are cut by the socket; the
  * handler sees them with {@code truncated = true} and should drop them.
- *
- * <p>The handler runs on this thread only. Nothing it throws stops the loop.
  */
-public final class ReceiveLoop implements AutoCloseable {
+public final class ReceiveLoop {
 
-    /** Datagrams drained per wake-up. */
+    /** Datagrams drained from one socket before the loop looks at the others. */
     public static final int BATCH = 64;
     /** kcp-go's mtuLimit. */
     public static final int MAX_DATAGRAM = 1500;
+    /** Batches taken from one ready socket per wake-up before giving the others a turn. */
+    private static final int BATCHES_PER_TURN = 4;
 
-    /** Receives datagrams; runs on the loop's thread. */
+    /** Receives one socket's datagrams; runs on the loop's thread and must not block. */
     public interface Handler {
         /**
          * One datagram between position and limit, valid only during the call (it may be
-         * modified in place, e.g. decrypted).
+         * modified in place, e.g. decrypted). Anything thrown fails this handler.
          */
         void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated);
 
-        /** The batch just handed over is complete. */
-        default void onBatchEnd() {
-        }
-
-        /** The socket failed (not by {@link #close()}); the loop has stopped. */
-        void onSocketError(IOException e);
+        /**
+         * The loop has stopped serving this socket: a receive error, or {@code cause} escaped
+         * {@link #onDatagram}. Called at most once, never after {@link Registration#cancel()}
+         * took effect, on the loop thread; must not block.
+         */
+        void onFailure(Throwable cause);
     }
 
-    /** select(Consumer) instead of the selected-key set, whose add allocates a node per wake-up. */
-    private static final Consumer<SelectionKey> READY = key -> { };
+    /** A socket served by the loop, until {@link #cancel()}. */
+    public static final class Registration {
+        private final ReceiveLoop loop;
+        private final DatagramChannel channel;
+        private final Handler handler;
+        private final boolean closeChannel;
+        // loop thread only
+        private SelectionKey key;
+        private boolean done;
 
-    private final DatagramChannel channel;
-    private final Handler handler;
-    private final Selector selector;
+        private Registration(ReceiveLoop loop, DatagramChannel channel, Handler handler,
+                             boolean closeChannel) {
+            this.loop = loop;
+            this.channel = channel;
+            this.handler = handler;
+            this.closeChannel = closeChannel;
+        }
+
+        /**
+         * Stops serving the socket (and closes it, if it was registered to be closed) soon, on
+         * the loop thread; returns at once. Idempotent; a no-op after a failure.
+         */
+        public void cancel() {
+            loop.enqueue(new Op(this, false));
+        }
+    }
+
+    /** A registration or cancellation waiting for the loop thread. */
+    private static final class Op {
+        final Registration registration;
+        final boolean attach;
+
+        Op(Registration registration, boolean attach) {
+            this.registration = registration;
+            this.attach = attach;
+        }
+    }
+
+    private final String threadName;
+    private final ReentrantLock lock = new ReentrantLock();
+    // guarded by lock
+    private final ArrayDeque<Op> ops = new ArrayDeque<>();
+    private Thread thread;
+    private Selector selector;
+    private int live;
+    // loop thread only
     private final ByteBuffer[] buffers = new ByteBuffer[BATCH];
     private final SocketAddress[] sources = new SocketAddress[BATCH];
-    private final Thread thread;
-    private volatile boolean closing;
+    /** select(Consumer) instead of the selected-key set, whose add allocates a node per wake-up. */
+    private final Consumer<SelectionKey> onReady = this::drain;
 
-    /** Starts the thread (named {@code threadName}, daemon). */
-    public ReceiveLoop(DatagramChannel channel, Handler handler, String threadName)
+    /** A loop whose thread, when running, is named {@code threadName} (a daemon). */
+    public ReceiveLoop(String threadName) {
+        this.threadName = threadName;
+    }
+
+    /**
+     * Serves {@code channel} (switched to non-blocking mode here) with {@code handler} until the
+     * registration is cancelled or fails.
+     *
+     * @param closeChannel close the channel when the registration ends (sockets the session or
+     *     listener opened itself)
+     * @throws IOException if the channel cannot be made non-blocking or no selector can be opened
+     */
+    public Registration register(DatagramChannel channel, Handler handler, boolean closeChannel)
             throws IOException {
-        this.channel = channel;
-        this.handler = handler;
         channel.configureBlocking(false);
-        this.selector = Selector.open();
+        Registration r = new Registration(this, channel, handler, closeChannel);
+        Selector wake;
+        lock.lock();
         try {
-            channel.register(selector, SelectionKey.OP_READ);
-        } catch (IOException | RuntimeException e) {
-            selector.close();
-            throw e;
+            if (thread == null) {
+                selector = Selector.open();
+                thread = new Thread(this::run, threadName);
+                thread.setDaemon(true);
+                thread.start();
+            }
+            live++;
+            ops.add(new Op(r, true));
+            wake = selector;
+        } finally {
+            lock.unlock();
         }
-        for (int i = 0; i < BATCH; i++) {
-            buffers[i] = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
-        }
-        thread = new Thread(this::run, threadName);
-        thread.setDaemon(true);
-        thread.start();
+        wake.wakeup();
+        return r;
     }
 
-    /** The loop's thread (for tests). */
-    public Thread thread() {
-        return thread;
+    /** Sockets registered and not yet ended. */
+    public int registrations() {
+        lock.lock();
+        try {
+            return live;
+        } finally {
+            lock.unlock();
+        }
     }
+
+    private void enqueue(Op op) {
+        Selector wake;
+        lock.lock();
+        try {
+            if (thread == null) return; // nothing registered: nothing to cancel
+            ops.add(op);
+            wake = selector;
+        } finally {
+            lock.unlock();
+        }
+        wake.wakeup();
+    }
+
+    // ---- the loop thread ------------------------------------------------------------------
 
     private void run() {
+        Selector sel;
+        lock.lock();
         try {
-            while (!closing) {
-                selector.select(READY);
-                drain();
-            }
-        } catch (ClosedChannelException | ClosedSelectorException e) {
-            if (!closing) handler.onSocketError(new ClosedChannelException());
-        } catch (IOException e) {
-            if (!closing) handler.onSocketError(e);
+            sel = selector;
         } finally {
+            lock.unlock();
+        }
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                if (buffers[i] == null) buffers[i] = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
+            }
+            while (applyOps(sel)) {
+                sel.select(onReady);
+            }
+        } catch (Throwable t) {
+            failAll(sel, t);
+        }
+    }
+
+    /** Runs queued registrations and cancellations; false once nothing is left (thread ends). */
+    private boolean applyOps(Selector sel) throws IOException {
+        while (true) {
+            Op op;
+            lock.lock();
             try {
-                selector.close();
-            } catch (IOException ignored) {
-                // nothing left to release
+                op = ops.poll();
+                if (op == null) {
+                    if (live > 0) return true;
+                    thread = null;
+                    selector = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (op == null) {
+                sel.close();
+                return false;
+            }
+            if (op.attach) {
+                attach(sel, op.registration);
+            } else {
+                finish(op.registration, null);
             }
         }
     }
 
-    /** Receives until the socket is empty, in batches of {@link #BATCH}. */
-    private void drain() throws IOException {
-        while (!closing) {
+    private void attach(Selector sel, Registration r) {
+        if (r.done) return;
+        try {
+            try {
+                r.key = r.channel.register(sel, SelectionKey.OP_READ, r);
+            } catch (CancelledKeyException e) {
+                // the channel's previous registration here (a session that just ended on a
+                // user's socket) is cancelled but not yet deregistered: a select finishes that
+                sel.selectNow(onReady);
+                r.key = r.channel.register(sel, SelectionKey.OP_READ, r);
+            }
+        } catch (Throwable t) {
+            finish(r, t);
+        }
+    }
+
+    /** Ends a registration once: on cancel (cause null) or failure. Loop thread only. */
+    private void finish(Registration r, Throwable cause) {
+        if (r.done) return;
+        r.done = true;
+        if (r.key != null) r.key.cancel();
+        if (r.closeChannel) {
+            try {
+                r.channel.close();
+            } catch (IOException ignored) {
+                // closing is all that was left to do with it
+            }
+        }
+        lock.lock();
+        try {
+            live--;
+        } finally {
+            lock.unlock();
+        }
+        if (cause != null) {
+            try {
+                r.handler.onFailure(cause);
+            } catch (Throwable t) {
+                report(t);
+            }
+        }
+    }
+
+    /**
+     * The loop itself failed (its selector, or a bug of ours): nothing it serves can be served
+     * any more, so every registration, attached or still queued, fails with the cause. A later
+     * {@link #register} starts afresh with a new thread and selector.
+     */
+    private void failAll(Selector sel, Throwable cause) {
+        try {
+            for (SelectionKey k : sel.keys()) {
+                finish((Registration) k.attachment(), cause);
+            }
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
+        }
+        while (true) {
+            Op op;
+            lock.lock();
+            try {
+                op = ops.poll();
+                if (op == null) {
+                    thread = null;
+                    selector = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (op == null) break;
+            finish(op.registration, op.attach ? cause : null);
+        }
+        try {
+            sel.close();
+        } catch (Throwable ignored) {
+            // already broken
+        }
+    }
+
+    /** Receives from one ready socket, a few batches at most, and hands the datagrams over. */
+    private void drain(SelectionKey key) {
+        Registration r = (Registration) key.attachment();
+        for (int turn = 0; turn < BATCHES_PER_TURN && !r.done; turn++) {
             int n = 0;
-            while (n < BATCH) {
-                ByteBuffer b = buffers[n].clear();
-                SocketAddress from = channel.receive(b);
-                if (from == null) break;
-                sources[n++] = from;
+            try {
+                while (n < BATCH) {
+                    ByteBuffer b = buffers[n].clear();
+                    SocketAddress from = r.channel.receive(b);
+                    if (from == null) break;
+                    sources[n++] = from;
+                }
+            } catch (Throwable t) {
+                clearSources(n);
+                finish(r, t);
+                return;
             }
             for (int i = 0; i < n; i++) {
                 ByteBuffer b = buffers[i].flip();
-                boolean truncated = b.limit() > MAX_DATAGRAM;
-                try {
-                    handler.onDatagram(b, sources[i], truncated);
-                } catch (RuntimeException e) {
-                    // hostile input is normal input: a bug in one datagram's path must not
-                    // stop the socket; report it and go on
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
-                }
+                SocketAddress from = sources[i];
                 sources[i] = null;
+                if (r.done) continue;
+                try {
+                    r.handler.onDatagram(b, from, b.limit() > MAX_DATAGRAM);
+                } catch (Throwable t) {
+                    clearSources(n);
+                    finish(r, t);
+                    return;
+                }
             }
-            if (n > 0) handler.onBatchEnd();
             if (n < BATCH) return;
         }
     }
 
-    /** Stops the thread and waits for it (unless called from it). Does not close the channel. */
-    @Override
-    public void close() {
-        closing = true;
-        selector.wakeup();
-        if (Thread.currentThread() != thread) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+    private void clearSources(int n) {
+        for (int i = 0; i < n; i++) sources[i] = null;
+    }
+
+    private static void report(Throwable t) {
+        Thread me = Thread.currentThread();
+        me.getUncaughtExceptionHandler().uncaughtException(me, t);
     }
 }

@@ -1,5 +1,6 @@
 package io.kcp;
 
+import io.kcp.arq.Arq;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counters;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * The entry points: {@link #dial} a peer, {@link #listen} for peers, or run either on a
@@ -39,6 +41,13 @@ public final class Kcp {
     /** Opens a session to {@code remote} with the given conv (kcp-go's {@code NewConn3}). */
     public static KcpSession dial(InetSocketAddress remote, KcpConfig config, int conv)
             throws IOException {
+        Objects.requireNonNull(config, "config");
+        return dial(remote, config, conv, config.kernel()::newArq);
+    }
+
+    /** {@link #dial(InetSocketAddress, KcpConfig, int)} with the ARQ from {@code arqs} (tests). */
+    static KcpSession dial(InetSocketAddress remote, KcpConfig config, int conv,
+                           IntFunction<Arq> arqs) throws IOException {
         requireResolved(remote);
         Objects.requireNonNull(config, "config");
         DatagramChannel ch = remote.getAddress() instanceof java.net.Inet6Address
@@ -47,8 +56,7 @@ public final class Kcp {
         try {
             ch.bind(null);
             SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
-            return started(new KcpSession(conv, remote, ch, true, null, config,
-                    config.kernel()::newArq, false));
+            return started(new KcpSession(conv, remote, ch, true, null, config, arqs, false));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

@@ -10,19 +10,20 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * The request-protocol server: accepts sessions and serves each on its own thread (virtual
- * where the JDK has them, platform threads otherwise) until closed.
+ * where the JDK has them, a bounded pool of platform threads otherwise) until closed.
  */
 final class PeerServer implements Closeable {
 
     private final KcpListener listener;
     private final Duration idle;
     private final Consumer<SessionRecord> log;
-    private final ThreadFactory sessionThreads = SessionThreads.factory();
+    private final Executor sessionThreads = SessionThreads.executor();
     private final Thread acceptor;
 
     private PeerServer(KcpListener listener, Duration idle, Consumer<SessionRecord> log) {
@@ -59,7 +60,13 @@ final class PeerServer implements Closeable {
                 if (listener.isOpen()) System.err.println("server: accept failed: " + e);
                 return;
             }
-            sessionThreads.newThread(() -> new RequestHandler(s, idle).serve(log)).start();
+            try {
+                sessionThreads.execute(() -> new RequestHandler(s, idle).serve(log));
+            } catch (RejectedExecutionException e) {
+                System.err.println("server: busy, " + SessionThreads.PLATFORM_LIMIT
+                        + " sessions are being served: refused " + s.remoteAddress());
+                s.close();
+            }
         }
     }
 

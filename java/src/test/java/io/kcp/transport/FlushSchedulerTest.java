@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,22 +95,29 @@ class FlushSchedulerTest {
     }
 
     @Test
-    void aThrowingTaskDoesNotStopTheOthers() throws Exception {
+    void aThrowingTaskIsToldWhyAndDroppedAndTheOthersKeepTheirTimes() throws Exception {
         FlushScheduler s = new FlushScheduler("test-flush-throw");
-        CountDownLatch ran = new CountDownLatch(1);
-        Thread.UncaughtExceptionHandler old = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((th, e) -> { });
-        try {
-            s.schedule(now -> {
-                throw new IllegalStateException("boom");
-            }, System.nanoTime());
-            s.schedule(now -> {
-                ran.countDown();
-                return Timed.DONE;
-            }, System.nanoTime() + 20_000_000L);
-            assertTrue(ran.await(2, TimeUnit.SECONDS));
-        } finally {
-            Thread.setDefaultUncaughtExceptionHandler(old);
-        }
+        CountDownLatch ran = new CountDownLatch(3);
+        AtomicReference<Throwable> told = new AtomicReference<>();
+        AtomicInteger runsOfTheFailed = new AtomicInteger();
+        s.schedule(new Timed() {
+            @Override
+            public long runAt(long now) {
+                runsOfTheFailed.incrementAndGet();
+                throw new OutOfMemoryError("injected");
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                told.set(cause);
+            }
+        }, System.nanoTime());
+        s.schedule(now -> {
+            ran.countDown();
+            return ran.getCount() == 0 ? Timed.DONE : now + 10_000_000L;
+        }, System.nanoTime() + 5_000_000L);
+        assertTrue(ran.await(2, TimeUnit.SECONDS), "the other task stopped running");
+        assertTrue(told.get() instanceof OutOfMemoryError, String.valueOf(told.get()));
+        assertEquals(1, runsOfTheFailed.get(), "a failed task must not run again");
     }
 }

@@ -2,10 +2,13 @@
 # The one entry point for building and testing kcp-java (CI runs `./build.sh`).
 #
 #   ./build.sh              everything: native + Java build, ctest, Java tests on both kernels,
-#                           jars, -Xcheck:jni check, packaging check, ASan/UBSan ctest, fuzzing
+#                           jars, -Xcheck:jni check, chaos stage, packaging check, ASan/UBSan
+#                           ctest, fuzzing
 #   ./build.sh test         quick: native + Java build, ctest, Java tests on both kernels
 #   ./build.sh asan         the C kernel and its tests under ASan/UBSan (build/asan)
 #   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
+#   ./build.sh chaos        the chaos stage alone, on both kernels (builds first if needed)
+#   ./build.sh chaos-long   the same with a 1 GiB soak and 10-minute floods (about an hour)
 #   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
 #   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
 #   ./build.sh demo [flags] build (no tests) and run `bin/kcp demo`: plain KCP vs FEC + aes
@@ -214,6 +217,22 @@ fuzz() {
   done
 }
 
+# ---- chaos: attacks, faults, races and a lossy soak, on both kernels ---------------------------
+chaos() {
+  [ -d target/test-classes ] || maven test-compile -DskipTests
+  mkdir -p target/logs
+  "${MVN[@]}" "$@" surefire:test@chaos-native surefire:test@chaos-java 2>&1 | tee target/logs/chaos.log \
+    || { summarize_chaos; die "chaos stage failed"; }
+  summarize_chaos
+  local ok
+  ok=$(cat target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -cE '^chaos: [0-9]+ scenarios, 0 failed' || true)
+  [ "$ok" = 2 ] || die "chaos stage: expected a clean summary from each kernel"
+}
+
+summarize_chaos() {
+  cat target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -E '^chaos' || true
+}
+
 bench() {
   maven package -Pbench -DskipTests
   section "JMH"
@@ -224,6 +243,7 @@ case "${1:-all}" in
   all)
     stage "maven verify (native, ctest, Java tests x2, jars)" maven verify
     stage "-Xcheck:jni check" check_jni
+    stage "chaos (both kernels)" chaos
     stage "packaging check" check_packaging
     stage "ASan/UBSan ctest" asan
     stage "fuzz" fuzz
@@ -236,6 +256,12 @@ case "${1:-all}" in
     ;;
   asan) stage "ASan/UBSan ctest" asan; summary ;;
   fuzz) stage "fuzz" fuzz; summary ;;
+  chaos) stage "chaos (both kernels)" chaos; summary ;;
+  chaos-long)
+    stage "chaos, long (both kernels)" chaos -Dkcp.chaos.soakMiB=1024 -Dkcp.chaos.floodSeconds=600 \
+      -Dkcp.chaos.forkTimeout=7200
+    summary
+    ;;
   bench) shift; bench "$@" ;;
   bench-table) maven package -Pbench -DskipTests && bench/table.sh ;;
   demo)
@@ -245,6 +271,6 @@ case "${1:-all}" in
     section "bin/kcp demo $*"
     exec bin/kcp demo "$@"
     ;;
-  -h|--help|help) sed -n '2,16p' "$0" ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,19p' "$0" ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac

@@ -52,7 +52,8 @@ import java.util.function.IntFunction;
  * sent is lost if the session goes. Sessions on probation give way: when the backlog or the
  * session cap is full the oldest waiting one is dropped to make room for a new peer, and any
  * still unaccepted after {@link #UNCONFIRMED_TTL} is reaped (both counted in
- * {@link #reapedSessions()}).
+ * {@link #reapedSessions()}). The listener remembers the first datagram of the peers that gave
+ * way, so a real client's retransmission opens a session that is confirmed from the start.
  *
  * <p>While {@link KcpConfig#backlog()} sessions wait for {@link #accept()}, or
  * {@link KcpConfig#maxSessions()} are live, and none of them can give way, datagrams from new
@@ -76,6 +77,7 @@ public final class KcpListener implements Closeable {
     private final AtomicLong refusedReplacements = new AtomicLong();
     private final AtomicLong reapedSessions = new AtomicLong();
     private final AtomicLong unopened = new AtomicLong();
+    private final GaveWay gaveWay = new GaveWay();
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Condition acceptable = acceptLock.newCondition();
     private final ArrayDeque<KcpSession> backlog = new ArrayDeque<>(); // guarded by acceptLock
@@ -160,6 +162,8 @@ public final class KcpListener implements Closeable {
             droppedNewPeers.incrementAndGet(); // this peer only; the listener goes on
             return;
         }
+        long earlier = gaveWay.take(source);
+        if (earlier != 0) created.seedEvidence(earlier);
         sessions.put(source, created);
         if (!created.inputDecrypted(datagram)) {
             created.close();
@@ -215,6 +219,7 @@ public final class KcpListener implements Closeable {
             acceptLock.unlock();
         }
         reapedSessions.incrementAndGet();
+        gaveWay.remember(victim.remoteAddress(), victim.firstDatagramHash());
         victim.close();
         return sessions.size() < config.maxSessions();
     }
@@ -242,6 +247,7 @@ public final class KcpListener implements Closeable {
             acceptLock.unlock();
         }
         reapedSessions.incrementAndGet();
+        gaveWay.remember(s.remoteAddress(), s.firstDatagramHash());
         return true;
     }
 

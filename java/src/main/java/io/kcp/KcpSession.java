@@ -585,6 +585,26 @@ public final class KcpSession implements ByteChannel {
         return evidence.confirmed();
     }
 
+    /** See {@link PeerEvidence#seed}; before the first input only. */
+    void seedEvidence(long earlierFirstHash) {
+        lock.lock();
+        try {
+            evidence.seed(earlierFirstHash);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hash of the first datagram this session accepted (0 if none). */
+    long firstDatagramHash() {
+        lock.lock();
+        try {
+            return evidence.firstHash();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True while this session may send nothing: on probation and not yet confirmed. */
     boolean onProbation() {
         return probation && !evidence.confirmed();

@@ -18,6 +18,21 @@ final class PeerEvidence {
     private boolean seenOne;
     private volatile boolean confirmed;
 
+    /**
+     * Carries over what an earlier session for the same peer saw: the hash of its first
+     * datagram ({@link #firstHash()}). A first datagram that differs from it confirms at once:
+     * a real client retransmits with new timestamps, a replayer sends the same bytes again.
+     */
+    void seed(long earlierFirstHash) {
+        seenOne = true;
+        firstHash = earlierFirstHash;
+    }
+
+    /** The hash of the first accepted datagram, or 0 before one. */
+    long firstHash() {
+        return seenOne ? firstHash : 0;
+    }
+
     /** An accepted datagram: its bytes between position and limit (not moved). */
     void accepted(ByteBuffer datagram) {
         if (confirmed) return;

@@ -9,6 +9,7 @@
 #   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
 #   ./build.sh chaos        the chaos stage alone, on both kernels (builds first if needed)
 #   ./build.sh chaos-long   the same with a 1 GiB soak and 10-minute floods (about an hour)
+#   ./build.sh attack-table [n]  what each kind of hostile datagram costs (CPU, memory), per kernel
 #   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
 #   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
 #   ./build.sh demo [flags] build (no tests) and run `bin/kcp demo`: plain KCP vs FEC + aes
@@ -233,6 +234,18 @@ summarize_chaos() {
   cat target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -E '^chaos' || true
 }
 
+# ---- the hostile-traffic table: CPU and memory per attack datagram, on each kernel ----------
+attack_table() {
+  [ -d target/test-classes ] || maven test-compile -DskipTests
+  local cp kernel
+  cp="target/test-classes:target/classes:target/native:$(cat target/runtime-classpath.txt)"
+  for kernel in require disable; do
+    "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g -XX:+AlwaysPreTouch \
+      -Dkcp.native=$kernel -cp "$cp" \
+      io.kcp.AttackCost "$@"
+  done
+}
+
 bench() {
   maven package -Pbench -DskipTests
   section "JMH"
@@ -257,6 +270,7 @@ case "${1:-all}" in
   asan) stage "ASan/UBSan ctest" asan; summary ;;
   fuzz) stage "fuzz" fuzz; summary ;;
   chaos) stage "chaos (both kernels)" chaos; summary ;;
+  attack-table) shift; attack_table "$@" ;;
   chaos-long)
     stage "chaos, long (both kernels)" chaos -Dkcp.chaos.soakMiB=1024 -Dkcp.chaos.floodSeconds=600 \
       -Dkcp.chaos.forkTimeout=7200
@@ -271,6 +285,6 @@ case "${1:-all}" in
     section "bin/kcp demo $*"
     exec bin/kcp demo "$@"
     ;;
-  -h|--help|help) sed -n '2,19p' "$0" ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,20p' "$0" ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac

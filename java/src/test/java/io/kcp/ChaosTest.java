@@ -531,4 +531,18 @@ class ChaosTest {
         }
         done();
     }
+
+    // ---- what each hostile datagram costs ----------------------------------------------------
+
+    @Test
+    void everyKindOfHostileDatagramHasABoundedCost() throws Exception {
+        for (AttackCost.Row r : AttackCost.measureAll(30_000)) {
+            assertTrue(r.cpuMicros() <= AttackCost.TARGET_MICROS,
+                    r.attack() + ": " + r.cpuMicros() + " us of CPU per datagram");
+            long held = (long) (r.retainedBytes() * r.datagrams());
+            assertTrue(held < 64L << 20, r.attack() + ": " + (held >> 20) + " MiB still held");
+        }
+        assertBoundedThreads();
+        done();
+    }
 }

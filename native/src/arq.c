@@ -17,9 +17,8 @@ enum {
     /* in flight until the peer has spoken: half the window it is assumed to have (kcp-go's
      * default receive window), so our first flush cannot fill a new peer's queue */
     INITIAL_FLIGHT = WND_RCV / 2,
-    /* released buffers kept for reuse: the segments one full-MTU datagram of ACKs can
-     * release (1400 / 24 = 58), so a steady transfer recycles instead of allocating */
-    POOL_MAX = 64
+    /* released buffers kept for reuse (see "segment buffers") */
+    POOL_MAX = 1024, POOL_KEEP = 16, POOL_KEEP_BYTES = 64 * 1024
 };
 
 enum { C_OUT, C_IN, C_RETRANS, C_FAST_RETRANS, C_EARLY_RETRANS, C_LOST, C_REPEAT, C_COUNT };
@@ -63,7 +62,8 @@ struct kcp_arq {
     uint64_t counters[C_COUNT];
     pooled pool[POOL_MAX]; /* released segment buffers, oldest first, reused before malloc */
     uint32_t pool_size;
-    uint64_t pool_bytes; /* sum of the pooled capacities, at most KCP_POOL_MAX_BYTES */
+    uint32_t pool_taken, pool_ts; /* buffers taken since the pool was last trimmed, and when */
+    uint64_t pool_bytes; /* sum of the pooled capacities */
     uint64_t data_bytes; /* sum of the capacities the queued segments hold */
     uint32_t dg_start, dg_len; /* the datagram a flush is building: record offset, bytes so far */
 };
@@ -89,9 +89,12 @@ static uint32_t get32(const uint8_t *p) {
  * (none at all for an empty one) and max(length, mss) when queued by send (so stream-mode
  * appends need no copy). A buffer comes from the pool when one there holds want to 2 * want
  * bytes (the newest such), else from malloc at exactly `want`: a segment never holds more than
- * twice its need. Released buffers go back to the pool, which keeps at most POOL_MAX buffers
- * and KCP_POOL_MAX_BYTES bytes, dropping the oldest first. io.kcp.arq.SegmentPool is the same
- * pool: DATA_BYTES and POOL_BYTES are compared by the differential test. */
+ * twice its need. Released buffers go back to the pool (at most POOL_MAX, the oldest dropped
+ * first). Once an interval, a flush trims the pool, oldest first, to the number of buffers
+ * taken since the last trim or, when fewer were taken, to POOL_KEEP buffers and
+ * POOL_KEEP_BYTES: a busy instance keeps what one interval uses, an idle one next to nothing.
+ * io.kcp.arq.SegmentPool is the same pool: the differential test compares DATA_BYTES and
+ * POOL_BYTES. */
 
 static void pool_remove(kcp_arq *kcp, uint32_t i) {
     kcp->pool_bytes -= kcp->pool[i].cap;
@@ -99,10 +102,26 @@ static void pool_remove(kcp_arq *kcp, uint32_t i) {
     memmove(kcp->pool + i, kcp->pool + i + 1, (size_t)(kcp->pool_size - i) * sizeof(pooled));
 }
 
+static void pool_drop_oldest(kcp_arq *kcp) {
+    free(kcp->pool[0].data);
+    pool_remove(kcp, 0);
+}
+
+static void pool_trim(kcp_arq *kcp, uint32_t now) {
+    if (now - kcp->pool_ts < kcp->interval) return; /* unsigned: a clock that went back trims */
+    while (kcp->pool_size > kcp->pool_taken &&
+           (kcp->pool_size > POOL_KEEP || kcp->pool_bytes > POOL_KEEP_BYTES)) {
+        pool_drop_oldest(kcp);
+    }
+    kcp->pool_taken = 0;
+    kcp->pool_ts = now;
+}
+
 /* NULL with *cap 0 for want 0, and when out of memory. */
 static uint8_t *buf_get(kcp_arq *kcp, uint32_t want, uint32_t *cap) {
     *cap = 0;
     if (want == 0) return NULL;
+    kcp->pool_taken++;
     for (uint32_t i = kcp->pool_size; i-- > 0;) {
         pooled p = kcp->pool[i];
         if (p.cap >= want && p.cap <= 2 * (uint64_t)want) {
@@ -122,18 +141,11 @@ static uint8_t *buf_get(kcp_arq *kcp, uint32_t want, uint32_t *cap) {
 static void seg_release(kcp_arq *kcp, seg *s) {
     if (s->data) {
         kcp->data_bytes -= s->cap;
-        if (s->cap <= KCP_POOL_MAX_BYTES) {
-            while (kcp->pool_size == POOL_MAX || kcp->pool_bytes + s->cap > KCP_POOL_MAX_BYTES) {
-                free(kcp->pool[0].data);
-                pool_remove(kcp, 0);
-            }
-            kcp->pool[kcp->pool_size].data = s->data;
-            kcp->pool[kcp->pool_size].cap = s->cap;
-            kcp->pool_size++;
-            kcp->pool_bytes += s->cap;
-        } else {
-            free(s->data);
-        }
+        if (kcp->pool_size == POOL_MAX) pool_drop_oldest(kcp);
+        kcp->pool[kcp->pool_size].data = s->data;
+        kcp->pool[kcp->pool_size].cap = s->cap;
+        kcp->pool_size++;
+        kcp->pool_bytes += s->cap;
     }
     s->data = NULL;
     s->cap = 0;
@@ -685,6 +697,8 @@ static void update_probe(kcp_arq *kcp, uint32_t now) {
 }
 
 static uint32_t flush(kcp_arq *kcp, uint32_t now, int ack_only) {
+    pool_trim(kcp, now);
+
     seg hdr;
     memset(&hdr, 0, sizeof(hdr));
     hdr.conv = kcp->conv;

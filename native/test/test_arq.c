@@ -319,66 +319,78 @@ static void test_ack_limit(void) {
     kcp_arq_destroy(k);
 }
 
-/* Received segments hold what their payload needs; the pool keeps a bounded amount. */
+/* Sends `count` segments of `size` bytes at `now` and acks them all at now + 1. */
+static void send_all_acked(kcp_arq *k, uint32_t count, uint32_t size, uint32_t now) {
+    uint8_t *data = calloc(1, size);
+    for (uint32_t i = 0; i < count; i++) CHECK(kcp_arq_send(k, data, size) == 0);
+    kcp_arq_flush(k, now);
+    CHECK(kcp_arq_field(k, KCP_F_SND_NXT) - kcp_arq_field(k, KCP_F_SND_UNA) == count);
+    clear(k);
+    CHECK(feed_seg(k, 1, 82, 4096, now, 0, (uint32_t)kcp_arq_field(k, KCP_F_SND_NXT), now + 1) == 0);
+    CHECK(kcp_arq_wait_snd(k) == 0);
+    clear(k);
+    free(data);
+}
+
+/* Received segments hold what their payload needs; the pool keeps what an interval uses. */
 static void test_buffer_memory(void) {
     kcp_arq *k = kcp_arq_create(9);
-    kcp_arq_wndsize(k, 256, 1024);
+    kcp_arq_wndsize(k, 2048, 1024);
+    kcp_arq_nodelay(k, 1, 10, 2, 1);
     uint8_t dg[24 + 1400], data[1400];
     memset(data, 7, sizeof(data));
-    for (uint32_t sn = 1; sn <= 500; sn++) CHECK(feed_seg(k, 1, 81, 32, 0, sn, 0, 0) == 0);
+    for (uint32_t sn = 1; sn <= 500; sn++) CHECK(feed_seg(k, 1, 81, 4096, 0, sn, 0, 0) == 0);
     CHECK(kcp_arq_field(k, KCP_F_RCV_BUF) == 500 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
     for (uint32_t sn = 501; sn <= 1000; sn++) {
-        uint8_t *end = put_seg(dg, 9, 81, 32, 0, sn, 0, data, sn % 3);
+        uint8_t *end = put_seg(dg, 9, 81, 4096, 0, sn, 0, data, sn % 3);
         CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 0) == 0);
     }
     CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 499); /* 0, 1 and 2 bytes in turn */
-    kcp_arq_flush_acks(k, 0);
-    clear(k);
-    uint8_t *end = put_seg(dg, 9, 81, 32, 0, 0, 0, data, 10);
+    uint8_t *end = put_seg(dg, 9, 81, 4096, 0, 0, 0, data, 10);
     CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 0) == 0);
     CHECK(kcp_arq_field(k, KCP_F_RCV_QUEUE) == 1001);
     uint8_t out[64];
     while (kcp_arq_recv(k, out, sizeof(out)) >= 0) {
     }
-    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
-    /* the pool kept the last 64 buffers released: sizes 1 and 2 in turn */
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 32 * (1 + 2));
+    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 0 && kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 5); /* within the interval: kept */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 10); /* an interval on: 334 buffers taken since the start, all kept */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 20); /* an interval without takes: the newest 16, sizes 1 and 2 in turn */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 8 * (1 + 2));
+    clear(k);
 
-    /* a bulk send, all acked: the pool keeps 64 buffers */
-    kcp_arq_nodelay(k, 1, 10, 2, 1);
-    for (int i = 0; i < 200; i++) CHECK(kcp_arq_send(k, data, 1376) == 0);
-    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 200 * 1376);
-    for (uint32_t t = 1; kcp_arq_wait_snd(k) > 0 && t < 100; t++) {
-        kcp_arq_flush(k, t * 10);
-        clear(k);
-        CHECK(feed_seg(k, 1, 82, 1024, t * 10, 0, (uint32_t)kcp_arq_field(k, KCP_F_SND_NXT), t * 10 + 1) == 0);
-        clear(k);
-    }
-    CHECK(kcp_arq_wait_snd(k) == 0 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 64 * 1376);
+    /* a bulk transfer: what the interval took is kept, then dropped once idle */
+    send_all_acked(k, 300, 1376, 25);
+    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 8 * 3 + 300 * 1376);
+    kcp_arq_flush(k, 30);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 300 * 1376);
+    kcp_arq_flush(k, 40);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 16 * 1376);
+    send_all_acked(k, 1100, 1376, 45); /* at most 1024 buffers */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 1024 * 1376);
+    kcp_arq_flush(k, 50);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 1024 * 1376);
+    kcp_arq_flush(k, 60);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 16 * 1376);
+    clear(k);
     /* a received full segment reuses a pooled buffer; a small one gets its own */
     uint32_t rcv = (uint32_t)kcp_arq_field(k, KCP_F_RCV_NXT);
-    end = put_seg(dg, 9, 81, 32, 0, rcv, 0, data, 1376);
-    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 2000) == 0);
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 63 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1376);
-    end = put_seg(dg, 9, 81, 32, 0, rcv + 1, 0, data, 100);
-    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 2000) == 0);
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 63 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1476);
+    end = put_seg(dg, 9, 81, 4096, 0, rcv, 0, data, 1376);
+    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 61) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 15 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1376);
+    end = put_seg(dg, 9, 81, 4096, 0, rcv + 1, 0, data, 100);
+    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 61) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 15 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1476);
 
-    /* jumbo buffers: the byte bound holds first */
+    /* jumbo buffers: an idle pool keeps at most 64 KiB */
     CHECK(kcp_arq_set_mtu(k, 9000) == 0);
-    uint8_t *big = calloc(1, 8976 * 20);
-    CHECK(kcp_arq_send(k, big, 8976 * 20) == 0);
-    for (uint32_t t = 300; kcp_arq_wait_snd(k) > 0 && t < 400; t++) {
-        kcp_arq_flush(k, t * 10);
-        clear(k);
-        CHECK(feed_seg(k, 1, 82, 1024, t * 10, 0, (uint32_t)kcp_arq_field(k, KCP_F_SND_NXT), t * 10 + 1) == 0);
-        clear(k);
-    }
-    CHECK(kcp_arq_wait_snd(k) == 0);
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) <= KCP_POOL_MAX_BYTES);
-    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) >= KCP_POOL_MAX_BYTES - 8976);
-    free(big);
+    send_all_acked(k, 20, 8976, 65);
+    kcp_arq_flush(k, 70);
+    kcp_arq_flush(k, 80);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 7 * 8976);
     kcp_arq_destroy(k);
 }
 

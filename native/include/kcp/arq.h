@@ -29,8 +29,6 @@ extern "C" {
 #define KCP_MAX_FRAGMENTS 255
 /* Pending ACKs an instance holds; input emits them (an ACK-only flush) before taking more. */
 #define KCP_ACK_LIMIT 1024
-/* Bytes of released segment buffers an instance keeps for reuse (at most 64 buffers). */
-#define KCP_POOL_MAX_BYTES (128 * 1024)
 
 typedef struct kcp_arq kcp_arq;
 

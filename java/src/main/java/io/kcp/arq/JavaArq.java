@@ -500,6 +500,8 @@ public final class JavaArq implements Arq {
     }
 
     private int flush(boolean ackOnly, int now) {
+        pool.trim(now, interval);
+
         // the template segment: ACK, then WASK/WINS with whatever sn/ts the last ACK left
         int wnd = wndUnused();
         int una = rcvNxt;

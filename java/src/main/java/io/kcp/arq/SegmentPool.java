@@ -6,14 +6,15 @@ package io.kcp.arq;
  * holds little. The buffer rules are those of {@code native/src/arq.c} (the differential test
  * compares {@code DATA_BYTES} and {@code POOL_BYTES}): a request for {@code want} bytes gets
  * no buffer when want is 0, else the newest pooled buffer of want to 2 * want bytes, else a new
- * one of exactly want; released buffers are kept up to {@link #MAX_BUFFERS} and
- * {@link #MAX_BYTES}, the oldest dropped first.
+ * one of exactly want. Released buffers are kept, at most {@link #MAX_BUFFERS} (the oldest
+ * dropped first); once an interval {@link #trim} drops the oldest down to the number of
+ * buffers taken since the last trim or, when fewer were taken, to {@link #KEEP_BUFFERS} and
+ * {@link #KEEP_BYTES}: a busy instance keeps what one interval uses, an idle one next to nothing.
  */
 final class SegmentPool {
-    /** Buffers kept: the segments one full-MTU datagram of ACKs can release (1400 / 24 = 58). */
-    static final int MAX_BUFFERS = 64;
-    /** Bytes kept (KCP_POOL_MAX_BYTES): 64 buffers at the default mss fit, jumbo ones do not. */
-    static final int MAX_BYTES = 128 * 1024;
+    static final int MAX_BUFFERS = 1024;
+    static final int KEEP_BUFFERS = 16;
+    static final int KEEP_BYTES = 64 * 1024;
     /** Segment objects kept (small; they carry no buffer while pooled). */
     static final int MAX_SEGMENTS = 256;
 
@@ -23,6 +24,8 @@ final class SegmentPool {
     private int bufferCount;
     private long pooledBytes;
     private long heldBytes;
+    private int taken; // buffers taken since the last trim
+    private int trimmedAt;
 
     /** A zeroed segment with a buffer for {@code want} bytes (none when want is 0). */
     Segment take(int want) {
@@ -41,6 +44,7 @@ final class SegmentPool {
         if (want == 0) {
             return Segment.NO_DATA;
         }
+        taken++;
         for (int i = bufferCount - 1; i >= 0; i--) {
             byte[] b = buffers[i];
             if (b.length >= want && b.length <= 2L * want) {
@@ -77,14 +81,25 @@ final class SegmentPool {
             return;
         }
         heldBytes -= b.length;
-        if (b.length > MAX_BYTES) {
-            return;
-        }
-        while (bufferCount == MAX_BUFFERS || pooledBytes + b.length > MAX_BYTES) {
+        if (bufferCount == MAX_BUFFERS) {
             remove(0);
         }
         buffers[bufferCount++] = b;
         pooledBytes += b.length;
+    }
+
+    /** Called by every flush; trims when {@code interval} ms have passed since the last trim
+     * (compared unsigned, so a clock that went back trims too). */
+    void trim(int now, int interval) {
+        if (Integer.compareUnsigned(now - trimmedAt, interval) < 0) {
+            return;
+        }
+        while (Integer.compareUnsigned(bufferCount, taken) > 0
+                && (bufferCount > KEEP_BUFFERS || pooledBytes > KEEP_BYTES)) {
+            remove(0);
+        }
+        taken = 0;
+        trimmedAt = now;
     }
 
     /** Takes a segment and its buffer back. */

@@ -35,7 +35,8 @@ class ArqBoundsTest {
     @Test
     void receivedSegmentsHoldWhatTheirPayloadNeeds() {
         try (Arq a = newArq(9)) {
-            a.windowSize(256, 1024);
+            a.windowSize(2048, 1024);
+            a.nodelay(1, 10, 2, 1);
             feed(a, pushes(9, 1, 500), 0); // out of order: all held in rcv_buf
             assertEquals(500, a.field(ArqField.RCV_BUF));
             assertEquals(0, a.field(ArqField.DATA_BYTES)); // used to be 500 * mss
@@ -50,7 +51,13 @@ class ArqBoundsTest {
                 // drain
             }
             assertEquals(0, a.field(ArqField.DATA_BYTES));
-            assertEquals(32 * (1 + 2), a.field(ArqField.POOL_BYTES)); // the last 64 released
+            assertEquals(509, a.field(ArqField.POOL_BYTES));
+            a.flush(5); // within the interval: kept
+            assertEquals(509, a.field(ArqField.POOL_BYTES));
+            a.flush(10); // an interval on: 334 buffers were taken since the start, all kept
+            assertEquals(509, a.field(ArqField.POOL_BYTES));
+            a.flush(20); // an interval without takes: the newest 16 (sizes 1 and 2 in turn)
+            assertEquals(8 * (1 + 2), a.field(ArqField.POOL_BYTES));
         }
     }
 
@@ -70,41 +77,52 @@ class ArqBoundsTest {
         }
     }
 
-    /** Sends {@code count} segments of {@code size} bytes and acks them all. */
+    /** Sends {@code count} segments of {@code size} bytes at {@code now}, acks them at now + 1. */
     private static void sendAllAcked(Arq a, int count, int size, int now) {
         for (int i = 0; i < count; i++) {
             assertEquals(0, a.send(ByteBuffer.wrap(bytes(size, i))));
         }
-        for (int t = now; a.waitSnd() > 0 && t < now + 1000; t += 10) {
-            a.flush(t);
-            drain(a);
-            feed(a, ack(a.conv(), 1024, t, 0, (int) a.field(ArqField.SND_NXT)), t + 1);
-            drain(a);
-        }
+        a.flush(now);
+        assertEquals(count, a.field(ArqField.SND_NXT) - a.field(ArqField.SND_UNA));
+        drain(a);
+        feed(a, ack(a.conv(), 4096, now, 0, (int) a.field(ArqField.SND_NXT)), now + 1);
         assertEquals(0, a.waitSnd());
+        drain(a);
     }
 
     @Test
-    void poolKeepsAtMost64BuffersAnd128KiB() {
+    void poolKeepsWhatAnIntervalTookAndLittleWhenIdle() {
         try (Arq a = newArq(9)) {
-            a.nodelay(1, 10, 2, 1);
-            a.windowSize(256, 256);
-            sendAllAcked(a, 200, 1376, 0);
+            a.nodelay(1, 10, 2, 1); // interval 10
+            a.windowSize(2048, 256);
+            feed(a, seg(9, ArqTestKit.WINS, 0, 4096, 0, 0, 0, NONE), 0); // the peer has spoken
+            a.flush(0);
+            sendAllAcked(a, 300, 1376, 5);
             assertEquals(0, a.field(ArqField.DATA_BYTES));
-            assertEquals(64 * 1376, a.field(ArqField.POOL_BYTES)); // was up to 1024 buffers in C
+            assertEquals(300 * 1376, a.field(ArqField.POOL_BYTES));
+            a.flush(10); // 300 taken in the last interval: kept for the next one
+            assertEquals(300 * 1376, a.field(ArqField.POOL_BYTES));
+            a.flush(20); // an idle interval: 16 buffers (was up to 1024 in C, 256 in Java)
+            assertEquals(16 * 1376, a.field(ArqField.POOL_BYTES));
+            sendAllAcked(a, 1100, 1376, 25);
+            assertEquals(1024 * 1376, a.field(ArqField.POOL_BYTES)); // the hard limit
+            a.flush(30);
+            a.flush(40);
+            assertEquals(16 * 1376, a.field(ArqField.POOL_BYTES));
             // a received full segment reuses a pooled buffer; a small one gets its own
             int rcv = (int) a.field(ArqField.RCV_NXT);
-            feed(a, seg(9, PUSH, 0, 32, 0, rcv, 0, bytes(1376, 1)), 2000);
-            assertEquals(63 * 1376, a.field(ArqField.POOL_BYTES));
+            feed(a, seg(9, PUSH, 0, 32, 0, rcv, 0, bytes(1376, 1)), 41);
+            assertEquals(15 * 1376, a.field(ArqField.POOL_BYTES));
             assertEquals(1376, a.field(ArqField.DATA_BYTES));
-            feed(a, seg(9, PUSH, 0, 32, 0, rcv + 1, 0, bytes(100, 1)), 2000);
-            assertEquals(63 * 1376, a.field(ArqField.POOL_BYTES));
+            feed(a, seg(9, PUSH, 0, 32, 0, rcv + 1, 0, bytes(100, 1)), 41);
+            assertEquals(15 * 1376, a.field(ArqField.POOL_BYTES));
             assertEquals(1476, a.field(ArqField.DATA_BYTES));
-            // jumbo buffers: the byte bound holds first
+            // jumbo buffers: an idle pool keeps at most 64 KiB
             assertTrue(a.setMtu(9000));
-            sendAllAcked(a, 20, 8976, 3000);
-            long pooled = a.field(ArqField.POOL_BYTES);
-            assertTrue(pooled <= 128 * 1024 && pooled > 128 * 1024 - 8976, "pool holds " + pooled);
+            sendAllAcked(a, 20, 8976, 45);
+            a.flush(50);
+            a.flush(60);
+            assertEquals(7 * 8976, a.field(ArqField.POOL_BYTES));
         }
     }
 

@@ -58,6 +58,11 @@ final class Coverage {
         if (wask && f[ArqField.PROBE_WAIT.ordinal()] > 750) {
             add("window probe backed off");
         }
+        // a flush takes no buffers: less in the pool afterwards means it trimmed
+        if ((e instanceof Event.Flush || e instanceof Event.FlushAcks)
+                && f[ArqField.POOL_BYTES.ordinal()] < before[ArqField.POOL_BYTES.ordinal()]) {
+            add("buffer pool trimmed");
+        }
         int mtu = (int) f[ArqField.MTU.ordinal()];
         int reserved = (int) f[ArqField.RESERVED.ordinal()];
         for (int off = 0; off + 4 <= x.area.length; ) {

@@ -4,14 +4,15 @@
  * The input is a small program. The first bytes configure an instance A (conv, clock, mtu,
  * reserve, windows, nodelay, stream) and a peer B with the same conv; the rest is a sequence
  * of operations on A: feed a datagram (length-prefixed, optionally with its conv fields patched
- * so it gets past the conv check), send, recv, peek, flush, flush ACKs, reconfigure, and a
- * loopback round in which A's output goes to B and B's output comes back (or A hears itself).
+ * so it gets past the conv check), a flood of PUSHes, send, recv, flush, flush ACKs,
+ * reconfigure, and a loopback round in which A's output goes to B and B's output comes back
+ * (or A hears itself).
  * That exchange drives A into states that raw bytes alone rarely reach.
  *
  * Besides the sanitizers, every step checks what the header promises: the output records fill
  * the area exactly, their reserved prefix is zero, recv never writes past `cap` (the buffer is
  * allocated to exactly `cap` bytes) and returns the peeked size, wait_snd agrees with the queue
- * fields.
+ * fields, the ACK list stays within its limit, empty queues hold no buffers.
  */
 #include "kcp/arq.h"
 
@@ -76,6 +77,11 @@ static void check_output(kcp_arq *k) {
 static void check_state(const kcp_arq *k) {
     int64_t waiting = kcp_arq_field(k, KCP_F_SND_QUEUE) + kcp_arq_field(k, KCP_F_SND_BUF);
     if (waiting != kcp_arq_wait_snd(k)) abort();
+    if (kcp_arq_peek_size(k) < -1) abort();
+    if (kcp_arq_field(k, KCP_F_ACKLIST) > KCP_ACK_LIMIT) abort();
+    if (kcp_arq_field(k, KCP_F_RMT_WND_KNOWN) > 1) abort();
+    if (waiting + kcp_arq_field(k, KCP_F_RCV_QUEUE) + kcp_arq_field(k, KCP_F_RCV_BUF) == 0 &&
+        kcp_arq_field(k, KCP_F_DATA_BYTES) != 0) abort();
     for (int f = 0; f < KCP_F_COUNT; f++) (void)kcp_arq_field(k, f);
     if (kcp_arq_field(k, KCP_F_COUNT) != -1 || kcp_arq_field(k, -1) != -1) abort();
     if (kcp_arq_field(k, KCP_F_MSS) !=
@@ -246,7 +252,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             }
             case 4: case 5: do_send(a, &r, &budget); break;
             case 6: do_recv(a, u8(&r)); break;
-            case 7: if (kcp_arq_peek_size(a) < -1) abort(); break;
+            case 7: { /* a flood of PUSHes: more than the ACK list holds between flushes */
+                uint32_t n = 1 + u16(&r) % 2048, sn = u32(&r);
+                uint16_t wnd = u16(&r);
+                uint8_t len = u8(&r) % 8;
+                size_t size = (size_t)n * (KCP_OVERHEAD + len);
+                uint8_t *dg = calloc(1, size);
+                if (!dg) break;
+                for (uint32_t i = 0; i < n; i++) {
+                    uint8_t *p = dg + (size_t)i * (KCP_OVERHEAD + len);
+                    wr32(p, conv);
+                    p[4] = 81;
+                    p[6] = (uint8_t)wnd;
+                    p[7] = (uint8_t)(wnd >> 8);
+                    wr32(p + 8, now);
+                    wr32(p + 12, sn + i);
+                    wr32(p + 16, (uint32_t)kcp_arq_field(a, KCP_F_SND_UNA));
+                    wr32(p + 20, len);
+                }
+                int rc = kcp_arq_input(a, dg, size, regular, ack_nodelay, now);
+                if (rc != 0 && rc != -4) abort();
+                free(dg);
+                break;
+            }
             case 8: case 9: {
                 uint32_t wait = kcp_arq_flush(a, now);
                 if (wait > 5000) abort(); /* at most the interval */

@@ -13,8 +13,12 @@ enum {
     ASK_SEND = 1, ASK_TELL = 2,
     RTO_NDL = 30, RTO_MIN = 100, RTO_DEF = 200, RTO_MAX = 60000,
     WND_SND = 32, WND_RCV = 32, MTU_DEF = 1400, INTERVAL = 100, DEADLINK = 20,
-    THRESH_INIT = 2, THRESH_MIN = 2, PROBE_INIT = 7000, PROBE_LIMIT = 120000,
-    POOL_MAX = 1024
+    THRESH_INIT = 2, THRESH_MIN = 2, PROBE_INIT = 500, PROBE_LIMIT = 120000,
+    /* in flight until the peer has spoken: half the window it is assumed to have (kcp-go's
+     * default receive window), so our first flush cannot fill a new peer's queue */
+    INITIAL_FLIGHT = WND_RCV / 2,
+    /* released buffers kept for reuse (see "segment buffers") */
+    POOL_MAX = 1024, POOL_KEEP = 16, POOL_KEEP_BYTES = 64 * 1024
 };
 
 enum { C_OUT, C_IN, C_RETRANS, C_FAST_RETRANS, C_EARLY_RETRANS, C_LOST, C_REPEAT, C_COUNT };
@@ -48,7 +52,7 @@ struct kcp_arq {
     uint32_t snd_una, snd_nxt, rcv_nxt, ssthresh;
     int32_t rx_rttvar, rx_srtt;
     uint32_t rx_rto, rx_minrto;
-    uint32_t snd_wnd, rcv_wnd, rmt_wnd, cwnd, probe;
+    uint32_t snd_wnd, rcv_wnd, rmt_wnd, rmt_wnd_known, cwnd, probe;
     uint32_t interval, nodelay, ts_probe, probe_wait, dead_link, incr;
     int32_t fastresend, nocwnd, stream;
     uint32_t reserved;
@@ -56,8 +60,11 @@ struct kcp_arq {
     ack_item *acks;
     uint32_t ack_count, ack_cap;
     uint64_t counters[C_COUNT];
-    pooled pool[POOL_MAX]; /* released segment buffers, reused before malloc */
+    pooled pool[POOL_MAX]; /* released segment buffers, oldest first, reused before malloc */
     uint32_t pool_size;
+    uint32_t pool_taken, pool_ts; /* buffers taken since the pool was last trimmed, and when */
+    uint64_t pool_bytes; /* sum of the pooled capacities */
+    uint64_t data_bytes; /* sum of the capacities the queued segments hold */
     uint32_t dg_start, dg_len; /* the datagram a flush is building: record offset, bytes so far */
 };
 
@@ -76,32 +83,69 @@ static uint32_t get32(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-/* ---- segment buffers ---- */
+/* ---- segment buffers ----
+ *
+ * A segment holds a buffer of `want` bytes, where want is its payload length when received
+ * (none at all for an empty one) and max(length, mss) when queued by send (so stream-mode
+ * appends need no copy). A buffer comes from the pool when one there holds want to 2 * want
+ * bytes (the newest such), else from malloc at exactly `want`: a segment never holds more than
+ * twice its need. Released buffers go back to the pool (at most POOL_MAX, the oldest dropped
+ * first). Once an interval, a flush trims the pool, oldest first, to the number of buffers
+ * taken since the last trim or, when fewer were taken, to POOL_KEEP buffers and
+ * POOL_KEEP_BYTES: a busy instance keeps what one interval uses, an idle one next to nothing.
+ * io.kcp.arq.SegmentPool is the same pool: the differential test compares DATA_BYTES and
+ * POOL_BYTES. */
 
-static uint8_t *buf_get(kcp_arq *kcp, uint32_t size, uint32_t *cap) {
-    uint32_t want = umax(umax(size, kcp->mss), 1);
-    if (kcp->pool_size > 0) {
-        pooled p = kcp->pool[--kcp->pool_size];
-        if (p.cap >= want) {
+static void pool_remove(kcp_arq *kcp, uint32_t i) {
+    kcp->pool_bytes -= kcp->pool[i].cap;
+    kcp->pool_size--;
+    memmove(kcp->pool + i, kcp->pool + i + 1, (size_t)(kcp->pool_size - i) * sizeof(pooled));
+}
+
+static void pool_drop_oldest(kcp_arq *kcp) {
+    free(kcp->pool[0].data);
+    pool_remove(kcp, 0);
+}
+
+static void pool_trim(kcp_arq *kcp, uint32_t now) {
+    if (now - kcp->pool_ts < kcp->interval) return; /* unsigned: a clock that went back trims */
+    while (kcp->pool_size > kcp->pool_taken &&
+           (kcp->pool_size > POOL_KEEP || kcp->pool_bytes > POOL_KEEP_BYTES)) {
+        pool_drop_oldest(kcp);
+    }
+    kcp->pool_taken = 0;
+    kcp->pool_ts = now;
+}
+
+/* NULL with *cap 0 for want 0, and when out of memory. */
+static uint8_t *buf_get(kcp_arq *kcp, uint32_t want, uint32_t *cap) {
+    *cap = 0;
+    if (want == 0) return NULL;
+    kcp->pool_taken++;
+    for (uint32_t i = kcp->pool_size; i-- > 0;) {
+        pooled p = kcp->pool[i];
+        if (p.cap >= want && p.cap <= 2 * (uint64_t)want) {
+            pool_remove(kcp, i);
+            kcp->data_bytes += p.cap;
             *cap = p.cap;
             return p.data;
         }
-        free(p.data);
     }
     uint8_t *data = malloc(want);
-    *cap = data ? want : 0;
+    if (!data) return NULL;
+    kcp->data_bytes += want;
+    *cap = want;
     return data;
 }
 
 static void seg_release(kcp_arq *kcp, seg *s) {
     if (s->data) {
-        if (kcp->pool_size < POOL_MAX) {
-            kcp->pool[kcp->pool_size].data = s->data;
-            kcp->pool[kcp->pool_size].cap = s->cap;
-            kcp->pool_size++;
-        } else {
-            free(s->data);
-        }
+        kcp->data_bytes -= s->cap;
+        if (kcp->pool_size == POOL_MAX) pool_drop_oldest(kcp);
+        kcp->pool[kcp->pool_size].data = s->data;
+        kcp->pool[kcp->pool_size].cap = s->cap;
+        kcp->pool_size++;
+        kcp->pool_bytes += s->cap;
     }
     s->data = NULL;
     s->cap = 0;
@@ -315,11 +359,12 @@ int kcp_arq_send(kcp_arq *kcp, const uint8_t *data, size_t len) {
         if (last->len < kcp->mss) {
             uint32_t extend = kcp->mss - last->len;
             if (len < extend) extend = (uint32_t)len;
-            if (last->cap < last->len + extend) {
-                uint8_t *grown = realloc(last->data, (size_t)last->len + extend);
+            if (last->cap < last->len + extend) { /* the mss grew since it was queued */
+                uint8_t *grown = realloc(last->data, kcp->mss);
                 if (!grown) return -3;
+                kcp->data_bytes += kcp->mss - last->cap;
                 last->data = grown;
-                last->cap = last->len + extend;
+                last->cap = kcp->mss;
             }
             memcpy(last->data + last->len, data, extend);
             last->len += extend;
@@ -336,7 +381,7 @@ int kcp_arq_send(kcp_arq *kcp, const uint8_t *data, size_t len) {
         uint32_t size = len > kcp->mss ? kcp->mss : (uint32_t)len;
         seg s;
         memset(&s, 0, sizeof(s));
-        s.data = buf_get(kcp, size, &s.cap);
+        s.data = buf_get(kcp, umax(size, kcp->mss), &s.cap);
         if (!s.data) return -3;
         memcpy(s.data, data, size);
         s.len = size;
@@ -521,8 +566,8 @@ static int parse_data(kcp_arq *kcp, const seg *in, const uint8_t *data) {
 
     if (!repeat) {
         seg copy = *in;
-        copy.data = buf_get(kcp, in->len, &copy.cap);
-        if (!copy.data) return -1;
+        copy.data = buf_get(kcp, in->len, &copy.cap); /* exactly what the payload needs */
+        if (in->len && !copy.data) return -1;
         if (in->len) memcpy(copy.data, data, in->len);
         if (!q_insert(&kcp->rcv_buf, insert_idx, &copy)) {
             seg_release(kcp, &copy);
@@ -562,7 +607,10 @@ int kcp_arq_input(kcp_arq *kcp, const uint8_t *data, size_t len, int regular, in
         if ((uint64_t)len < s.len) return -2;
         if (s.cmd != CMD_PUSH && s.cmd != CMD_ACK && s.cmd != CMD_WASK && s.cmd != CMD_WINS) return -3;
 
-        if (regular) kcp->rmt_wnd = s.wnd; /* only trust window updates from regular packets */
+        if (regular) { /* only trust window updates from regular packets */
+            kcp->rmt_wnd = s.wnd;
+            kcp->rmt_wnd_known = 1;
+        }
         if (parse_una(kcp, s.una) > 0) window_slides = 1;
         shrink_buf(kcp);
 
@@ -574,6 +622,10 @@ int kcp_arq_input(kcp_arq *kcp, const uint8_t *data, size_t len, int regular, in
         } else if (s.cmd == CMD_PUSH) {
             int repeat = 1;
             if (timediff(s.sn, kcp->rcv_nxt + kcp->rcv_wnd) < 0) {
+                if (kcp->ack_count >= KCP_ACK_LIMIT) { /* a flood: send what is pending first */
+                    flush(kcp, now, 1);
+                    if (kcp->out.oom) return -4;
+                }
                 if (!ack_push(kcp, s.sn, s.ts)) return -4;
                 if (timediff(s.sn, kcp->rcv_nxt) >= 0) {
                     repeat = parse_data(kcp, &s, data);
@@ -633,10 +685,10 @@ static void update_probe(kcp_arq *kcp, uint32_t now) {
         return;
     }
     if (kcp->probe_wait == 0) {
-        kcp->probe_wait = PROBE_INIT;
+        /* like a persist timer: one RTO, at least an interval, at most PROBE_INIT */
+        kcp->probe_wait = umin(umax(kcp->rx_rto, kcp->interval), PROBE_INIT);
         kcp->ts_probe = now + kcp->probe_wait;
     } else if (timediff(now, kcp->ts_probe) >= 0) {
-        if (kcp->probe_wait < PROBE_INIT) kcp->probe_wait = PROBE_INIT;
         kcp->probe_wait += kcp->probe_wait / 2;
         if (kcp->probe_wait > PROBE_LIMIT) kcp->probe_wait = PROBE_LIMIT;
         kcp->ts_probe = now + kcp->probe_wait;
@@ -645,6 +697,8 @@ static void update_probe(kcp_arq *kcp, uint32_t now) {
 }
 
 static uint32_t flush(kcp_arq *kcp, uint32_t now, int ack_only) {
+    pool_trim(kcp, now);
+
     seg hdr;
     memset(&hdr, 0, sizeof(hdr));
     hdr.conv = kcp->conv;
@@ -684,6 +738,7 @@ static uint32_t flush(kcp_arq *kcp, uint32_t now, int ack_only) {
     kcp->probe = 0;
 
     uint32_t cwnd = umin(kcp->snd_wnd, kcp->rmt_wnd);
+    if (!kcp->rmt_wnd_known) cwnd = umin(cwnd, INITIAL_FLIGHT);
     if (kcp->nocwnd == 0) cwnd = umin(kcp->cwnd, cwnd);
 
     /* move queued segments into the send window */
@@ -803,6 +858,7 @@ int64_t kcp_arq_field(const kcp_arq *kcp, int field) {
     case KCP_F_SND_WND: return kcp->snd_wnd;
     case KCP_F_RCV_WND: return kcp->rcv_wnd;
     case KCP_F_RMT_WND: return kcp->rmt_wnd;
+    case KCP_F_RMT_WND_KNOWN: return kcp->rmt_wnd_known;
     case KCP_F_CWND: return kcp->cwnd;
     case KCP_F_PROBE: return kcp->probe;
     case KCP_F_INTERVAL: return kcp->interval;
@@ -820,6 +876,8 @@ int64_t kcp_arq_field(const kcp_arq *kcp, int field) {
     case KCP_F_SND_BUF: return kcp->snd_buf.size;
     case KCP_F_RCV_BUF: return kcp->rcv_buf.size;
     case KCP_F_ACKLIST: return kcp->ack_count;
+    case KCP_F_DATA_BYTES: return (int64_t)kcp->data_bytes;
+    case KCP_F_POOL_BYTES: return (int64_t)kcp->pool_bytes;
     case KCP_F_OUT_SEGS: return (int64_t)kcp->counters[C_OUT];
     case KCP_F_IN_SEGS: return (int64_t)kcp->counters[C_IN];
     case KCP_F_RETRANS_SEGS: return (int64_t)kcp->counters[C_RETRANS];

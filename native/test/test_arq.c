@@ -162,11 +162,247 @@ static void test_rto_and_dead_link(void) {
     kcp_arq_destroy(k);
 }
 
+/* Appends one segment header (and `len` bytes of `data`) at p; returns the next position. */
+static uint8_t *put_seg(uint8_t *p, uint32_t conv, uint8_t cmd, uint16_t wnd, uint32_t ts, uint32_t sn, uint32_t una,
+                        const uint8_t *data, uint32_t len) {
+    memset(p, 0, 24);
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(conv >> (8 * i));
+        p[8 + i] = (uint8_t)(ts >> (8 * i));
+        p[12 + i] = (uint8_t)(sn >> (8 * i));
+        p[16 + i] = (uint8_t)(una >> (8 * i));
+        p[20 + i] = (uint8_t)(len >> (8 * i));
+    }
+    p[4] = cmd;
+    p[6] = (uint8_t)wnd;
+    p[7] = (uint8_t)(wnd >> 8);
+    if (len) memcpy(p + 24, data, len);
+    return p + 24 + len;
+}
+
+static int feed_seg(kcp_arq *k, int regular, uint8_t cmd, uint16_t wnd, uint32_t ts, uint32_t sn, uint32_t una,
+                    uint32_t now) {
+    uint8_t dg[24];
+    put_seg(dg, (uint32_t)kcp_arq_field(k, KCP_F_CONV), cmd, wnd, ts, sn, una, NULL, 0);
+    return kcp_arq_input(k, dg, sizeof(dg), regular, 0, now);
+}
+
+/* Counts the segments with command `cmd` in the output records (reserved 0), then clears. */
+static uint32_t drain_count(kcp_arq *k, uint8_t cmd) {
+    uint32_t n = 0, len = 0;
+    for (uint32_t i = 0; i < kcp_arq_output_area(k)->count; i++) {
+        const uint8_t *dg = record(k, i, &len);
+        for (uint32_t off = 0; off + 24 <= len; off += 24 + rd32(dg + off + 20)) {
+            if (dg[off + 4] == cmd) n++;
+        }
+    }
+    clear(k);
+    return n;
+}
+
+/* A zero window is probed after one RTO (at least an interval, at most 500 ms), then every
+ * 1.5 times longer up to 120 s; the timer resets when the window reopens. */
+static void test_zero_window_probe(void) {
+    kcp_arq *k = kcp_arq_create(1);
+    kcp_arq_nodelay(k, -1, -1, -1, 1); /* interval 100; rto is the default 200 */
+    CHECK(feed_seg(k, 1, 84, 0, 0, 0, 0, 1000) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_RMT_WND) == 0);
+    CHECK(kcp_arq_send(k, (const uint8_t *)"x", 1) == 0);
+    kcp_arq_flush(k, 1000);
+    CHECK(kcp_arq_output_area(k)->count == 0);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == 200);
+    CHECK(kcp_arq_field(k, KCP_F_TS_PROBE) == 1200);
+    kcp_arq_flush(k, 1199);
+    CHECK(kcp_arq_output_area(k)->count == 0);
+    kcp_arq_flush(k, 1200);
+    CHECK(drain_count(k, 83) == 1); /* WASK, 200 ms after the zero window (kcp-go 5.6.1: 7 s) */
+    static const uint32_t waits[] = {300,   450,   675,   1012,  1518,  2277,  3415,   5122,   7683,  11524,
+                                     17286, 25929, 38893, 58339, 87508, 120000, 120000};
+    uint32_t now = 1200;
+    for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
+        CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == waits[i]);
+        now += waits[i];
+        CHECK(kcp_arq_field(k, KCP_F_TS_PROBE) == now);
+        kcp_arq_flush(k, now - 1);
+        CHECK(kcp_arq_output_area(k)->count == 0);
+        kcp_arq_flush(k, now);
+        CHECK(drain_count(k, 83) == 1);
+    }
+    CHECK(feed_seg(k, 0, 84, 10, 0, 0, 0, now) == 0); /* FEC-recovered: the window stays shut */
+    CHECK(kcp_arq_field(k, KCP_F_RMT_WND) == 0);
+    CHECK(feed_seg(k, 1, 84, 10, 0, 0, 0, now) == 0);
+    kcp_arq_flush(k, now);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == 0 && kcp_arq_field(k, KCP_F_TS_PROBE) == 0);
+    CHECK(drain_count(k, 81) == 1);
+    kcp_arq_destroy(k);
+
+    /* the first wait follows the RTO down to the interval, and the interval up to 500 ms */
+    k = kcp_arq_create(1);
+    kcp_arq_nodelay(k, 1, 10, -1, 1);
+    CHECK(feed_seg(k, 1, 82, 0, 99, 0, 0, 100) == 0); /* rtt 1: rto = max(minrto 30, 1 + 10) */
+    CHECK(kcp_arq_field(k, KCP_F_RX_RTO) == 30);
+    kcp_arq_flush(k, 100);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == 30);
+    kcp_arq_set_minrto(k, 5);
+    CHECK(feed_seg(k, 1, 82, 0, 100, 0, 0, 100) == 0); /* rtt 0: rto = 0 + 10 */
+    CHECK(feed_seg(k, 1, 84, 5, 0, 0, 0, 100) == 0);
+    kcp_arq_flush(k, 100);                             /* window open: timer reset */
+    CHECK(feed_seg(k, 1, 84, 0, 0, 0, 0, 100) == 0);
+    kcp_arq_flush(k, 100);
+    CHECK(kcp_arq_field(k, KCP_F_RX_RTO) <= 10 && kcp_arq_field(k, KCP_F_PROBE_WAIT) == 10);
+    CHECK(feed_seg(k, 1, 84, 5, 0, 0, 0, 100) == 0);
+    kcp_arq_flush(k, 100);
+    kcp_arq_nodelay(k, -1, 300, -1, -1);
+    CHECK(feed_seg(k, 1, 84, 0, 0, 0, 0, 100) == 0);
+    kcp_arq_flush(k, 100);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == 300);
+    CHECK(feed_seg(k, 1, 84, 5, 0, 0, 0, 100) == 0);
+    kcp_arq_flush(k, 100);
+    CHECK(feed_seg(k, 1, 82, 0, 0, 0, 0, 100000) == 0); /* rtt 100 s: rto 60 s */
+    CHECK(kcp_arq_field(k, KCP_F_RX_RTO) == 60000);
+    kcp_arq_flush(k, 100000);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE_WAIT) == 500);
+    kcp_arq_destroy(k);
+}
+
+/* Until a regular packet has told us the peer's window, at most 16 segments are in flight. */
+static void test_initial_flight(void) {
+    kcp_arq *k = kcp_arq_create(3);
+    kcp_arq_nodelay(k, 1, 10, 2, 1);
+    kcp_arq_wndsize(k, 1024, 1024);
+    uint8_t msg[100] = {0};
+    for (int i = 0; i < 40; i++) CHECK(kcp_arq_send(k, msg, sizeof(msg)) == 0);
+    kcp_arq_flush(k, 0);
+    CHECK(drain_count(k, 81) == 16);
+    CHECK(kcp_arq_field(k, KCP_F_RMT_WND_KNOWN) == 0 && kcp_arq_field(k, KCP_F_SND_NXT) == 16);
+    kcp_arq_flush(k, 10);
+    CHECK(drain_count(k, 81) == 0);
+    /* an FEC-recovered ACK slides the window but does not count as the peer speaking */
+    CHECK(feed_seg(k, 0, 82, 1024, 0, 0, 1, 20) == 0);
+    CHECK(drain_count(k, 81) == 1 && kcp_arq_field(k, KCP_F_SND_NXT) == 17);
+    CHECK(kcp_arq_field(k, KCP_F_RMT_WND_KNOWN) == 0);
+    /* the first regular packet lifts the cap */
+    CHECK(feed_seg(k, 1, 82, 1024, 0, 1, 2, 30) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_RMT_WND_KNOWN) == 1 && kcp_arq_field(k, KCP_F_RMT_WND) == 1024);
+    CHECK(drain_count(k, 81) == 23 && kcp_arq_field(k, KCP_F_SND_NXT) == 40);
+    kcp_arq_destroy(k);
+}
+
+/* More PUSHes than KCP_ACK_LIMIT between two flushes: the pending ACKs go out first. */
+static void test_ack_limit(void) {
+    kcp_arq *k = kcp_arq_create(5);
+    kcp_arq_wndsize(k, 32, 4096);
+    enum { N = 2 * KCP_ACK_LIMIT + 100 };
+    uint8_t *dg = malloc((size_t)N * 24), *p = dg;
+    for (uint32_t sn = 1; sn <= N; sn++) p = put_seg(p, 5, 81, 32, sn, sn, 0, NULL, 0); /* out of order */
+    CHECK(kcp_arq_input(k, dg, (size_t)(p - dg), 1, 0, 7) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_ACKLIST) == N - 2 * KCP_ACK_LIMIT);
+    CHECK(kcp_arq_field(k, KCP_F_OUT_SEGS) == 2 * KCP_ACK_LIMIT);
+    CHECK(kcp_arq_field(k, KCP_F_RCV_BUF) == N);
+    /* the early ACKs are the first 2048 in order, packed in full datagrams */
+    uint32_t len = 0, sn = 1;
+    int ordered = 1;
+    for (uint32_t i = 0; i < kcp_arq_output_area(k)->count; i++) {
+        const uint8_t *d = record(k, i, &len);
+        CHECK(len <= 1400);
+        for (uint32_t off = 0; off + 24 <= len; off += 24) ordered &= d[off + 4] == 82 && rd32(d + off + 12) == sn++;
+    }
+    CHECK(ordered && sn == 2 * KCP_ACK_LIMIT + 1);
+    clear(k);
+    /* a flood of old PUSHes: acked by one entry per limit (only the last is sent) */
+    p = dg;
+    for (uint32_t i = 0; i < N; i++) p = put_seg(p, 5, 81, 32, 9, 0xFFFFF000u + i, 0, NULL, 0);
+    CHECK(kcp_arq_input(k, dg, (size_t)(p - dg), 1, 0, 8) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_ACKLIST) <= KCP_ACK_LIMIT);
+    CHECK(kcp_arq_field(k, KCP_F_REPEAT_SEGS) == N);
+    free(dg);
+    kcp_arq_destroy(k);
+}
+
+/* Sends `count` segments of `size` bytes at `now` and acks them all at now + 1. */
+static void send_all_acked(kcp_arq *k, uint32_t count, uint32_t size, uint32_t now) {
+    uint8_t *data = calloc(1, size);
+    for (uint32_t i = 0; i < count; i++) CHECK(kcp_arq_send(k, data, size) == 0);
+    kcp_arq_flush(k, now);
+    CHECK(kcp_arq_field(k, KCP_F_SND_NXT) - kcp_arq_field(k, KCP_F_SND_UNA) == count);
+    clear(k);
+    CHECK(feed_seg(k, 1, 82, 4096, now, 0, (uint32_t)kcp_arq_field(k, KCP_F_SND_NXT), now + 1) == 0);
+    CHECK(kcp_arq_wait_snd(k) == 0);
+    clear(k);
+    free(data);
+}
+
+/* Received segments hold what their payload needs; the pool keeps what an interval uses. */
+static void test_buffer_memory(void) {
+    kcp_arq *k = kcp_arq_create(9);
+    kcp_arq_wndsize(k, 2048, 1024);
+    kcp_arq_nodelay(k, 1, 10, 2, 1);
+    uint8_t dg[24 + 1400], data[1400];
+    memset(data, 7, sizeof(data));
+    for (uint32_t sn = 1; sn <= 500; sn++) CHECK(feed_seg(k, 1, 81, 4096, 0, sn, 0, 0) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_RCV_BUF) == 500 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
+    for (uint32_t sn = 501; sn <= 1000; sn++) {
+        uint8_t *end = put_seg(dg, 9, 81, 4096, 0, sn, 0, data, sn % 3);
+        CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 0) == 0);
+    }
+    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 499); /* 0, 1 and 2 bytes in turn */
+    uint8_t *end = put_seg(dg, 9, 81, 4096, 0, 0, 0, data, 10);
+    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 0) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_RCV_QUEUE) == 1001);
+    uint8_t out[64];
+    while (kcp_arq_recv(k, out, sizeof(out)) >= 0) {
+    }
+    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 0 && kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 5); /* within the interval: kept */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 10); /* an interval on: 334 buffers taken since the start, all kept */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 509);
+    kcp_arq_flush(k, 20); /* an interval without takes: the newest 16, sizes 1 and 2 in turn */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 8 * (1 + 2));
+    clear(k);
+
+    /* a bulk transfer: what the interval took is kept, then dropped once idle */
+    send_all_acked(k, 300, 1376, 25);
+    CHECK(kcp_arq_field(k, KCP_F_DATA_BYTES) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 8 * 3 + 300 * 1376);
+    kcp_arq_flush(k, 30);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 300 * 1376);
+    kcp_arq_flush(k, 40);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 16 * 1376);
+    send_all_acked(k, 1100, 1376, 45); /* at most 1024 buffers */
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 1024 * 1376);
+    kcp_arq_flush(k, 50);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 1024 * 1376);
+    kcp_arq_flush(k, 60);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 16 * 1376);
+    clear(k);
+    /* a received full segment reuses a pooled buffer; a small one gets its own */
+    uint32_t rcv = (uint32_t)kcp_arq_field(k, KCP_F_RCV_NXT);
+    end = put_seg(dg, 9, 81, 4096, 0, rcv, 0, data, 1376);
+    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 61) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 15 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1376);
+    end = put_seg(dg, 9, 81, 4096, 0, rcv + 1, 0, data, 100);
+    CHECK(kcp_arq_input(k, dg, (size_t)(end - dg), 1, 0, 61) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 15 * 1376 && kcp_arq_field(k, KCP_F_DATA_BYTES) == 1476);
+
+    /* jumbo buffers: an idle pool keeps at most 64 KiB */
+    CHECK(kcp_arq_set_mtu(k, 9000) == 0);
+    send_all_acked(k, 20, 8976, 65);
+    kcp_arq_flush(k, 70);
+    kcp_arq_flush(k, 80);
+    CHECK(kcp_arq_field(k, KCP_F_POOL_BYTES) == 7 * 8976);
+    kcp_arq_destroy(k);
+}
+
 int main(void) {
     test_wire_example();
     test_errors();
     test_lossy_transfer();
     test_rto_and_dead_link();
+    test_zero_window_probe();
+    test_initial_flight();
+    test_ack_limit();
+    test_buffer_memory();
     if (failures) {
         fprintf(stderr, "test_arq: %d failures\n", failures);
         return 1;

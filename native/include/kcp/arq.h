@@ -23,10 +23,12 @@ extern "C" {
 
 /* The native library's ABI: bumped whenever a signature (ARQ, Reed-Solomon or JNI), the
  * output layout or the field list changes. */
-#define KCP_ABI_VERSION 2
+#define KCP_ABI_VERSION 3
 
 #define KCP_OVERHEAD 24
 #define KCP_MAX_FRAGMENTS 255
+/* Pending ACKs an instance holds; input emits them (an ACK-only flush) before taking more. */
+#define KCP_ACK_LIMIT 1024
 
 typedef struct kcp_arq kcp_arq;
 
@@ -39,15 +41,18 @@ typedef struct kcp_arq_output {
     uint32_t oom;   /* set when a growth failed: output was truncated, the instance is unusable */
 } kcp_arq_output;
 
-/* Observable state, in this order (Java's ArqField mirrors it; the count is checked at load). */
+/* Observable state, in this order (Java's ArqField mirrors it; the count is checked at load).
+ * RMT_WND_KNOWN is 1 once a regular packet has set rmt_wnd; DATA_BYTES are the bytes of the
+ * payload buffers the queued segments hold, POOL_BYTES those kept for reuse. */
 enum kcp_arq_field {
     KCP_F_CONV, KCP_F_MTU, KCP_F_MSS, KCP_F_STATE,
     KCP_F_SND_UNA, KCP_F_SND_NXT, KCP_F_RCV_NXT, KCP_F_SSTHRESH,
     KCP_F_RX_RTTVAR, KCP_F_RX_SRTT, KCP_F_RX_RTO, KCP_F_RX_MINRTO,
-    KCP_F_SND_WND, KCP_F_RCV_WND, KCP_F_RMT_WND, KCP_F_CWND, KCP_F_PROBE,
+    KCP_F_SND_WND, KCP_F_RCV_WND, KCP_F_RMT_WND, KCP_F_RMT_WND_KNOWN, KCP_F_CWND, KCP_F_PROBE,
     KCP_F_INTERVAL, KCP_F_NODELAY, KCP_F_TS_PROBE, KCP_F_PROBE_WAIT, KCP_F_DEAD_LINK,
     KCP_F_INCR, KCP_F_FASTRESEND, KCP_F_NOCWND, KCP_F_STREAM, KCP_F_RESERVED,
     KCP_F_SND_QUEUE, KCP_F_RCV_QUEUE, KCP_F_SND_BUF, KCP_F_RCV_BUF, KCP_F_ACKLIST,
+    KCP_F_DATA_BYTES, KCP_F_POOL_BYTES,
     KCP_F_OUT_SEGS, KCP_F_IN_SEGS, KCP_F_RETRANS_SEGS, KCP_F_FAST_RETRANS_SEGS,
     KCP_F_EARLY_RETRANS_SEGS, KCP_F_LOST_SEGS, KCP_F_REPEAT_SEGS,
     KCP_F_COUNT
@@ -64,7 +69,8 @@ int kcp_arq_send(kcp_arq *kcp, const uint8_t *data, size_t len);
 /* Bytes copied; -1 nothing complete to read; -2 cap smaller than peek_size. */
 int kcp_arq_recv(kcp_arq *kcp, uint8_t *dst, size_t cap);
 int kcp_arq_peek_size(const kcp_arq *kcp);
-/* 0 ok; -1 too short or conv mismatch; -2 truncated segment; -3 unknown cmd; -4 out of memory. */
+/* 0 ok; -1 too short or conv mismatch; -2 truncated segment; -3 unknown cmd; -4 out of memory.
+ * `data` must not point into this instance's output area, which input may grow (it flushes). */
 int kcp_arq_input(kcp_arq *kcp, const uint8_t *data, size_t len, int regular, int ack_nodelay,
                   uint32_t now);
 /* Returns the milliseconds until the next flush is needed. */

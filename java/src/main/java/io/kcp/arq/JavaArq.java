@@ -28,9 +28,14 @@ public final class JavaArq implements Arq {
     static final int DEADLINK = 20;
     static final int THRESH_INIT = 2;
     static final int THRESH_MIN = 2;
-    static final int PROBE_INIT = 7000;
+    static final int PROBE_INIT = 500;
     static final int PROBE_LIMIT = 120000;
     static final int MAX_FRAGMENTS = 255;
+    /** In flight until the peer has spoken: half the window it is assumed to have (kcp-go's
+     * default receive window), so our first flush cannot fill a new peer's queue. */
+    static final int INITIAL_FLIGHT = WND_RCV / 2;
+    /** Pending ACKs held; input emits them (an ACK-only flush) before taking more. */
+    static final int ACK_LIMIT = 1024;
 
     private final int conv;
     private int mtu = MTU_DEF;
@@ -47,6 +52,7 @@ public final class JavaArq implements Arq {
     private int sndWnd = WND_SND;
     private int rcvWnd = WND_RCV;
     private int rmtWnd = WND_RCV;
+    private boolean rmtWndKnown;
     private int cwnd;
     private int probe;
     private int interval = INTERVAL;
@@ -102,9 +108,9 @@ public final class JavaArq implements Arq {
         }
     }
 
-    /** Payload arrays get at least this much room, so stream-mode appends never copy. */
-    private int dataFloor() {
-        return mss;
+    /** Queued payloads get at least this much room, so stream-mode appends never copy. */
+    private int sendBufferSize(int n) {
+        return umax(n, mss);
     }
 
     // ---- user side ----
@@ -195,7 +201,9 @@ public final class JavaArq implements Arq {
                 Segment last = sndQueue.last();
                 if (last.len < mss) {
                     int extend = Math.min(mss - last.len, total);
-                    last.ensureCapacity(last.len + extend, dataFloor());
+                    if (last.data.length < last.len + extend) { // the mss grew since it was queued
+                        pool.grow(last, mss);
+                    }
                     src.get(pos, last.data, last.len, extend);
                     last.len += extend;
                     done = extend;
@@ -214,7 +222,7 @@ public final class JavaArq implements Arq {
         }
         for (int i = 0; i < count; i++) {
             int size = Math.min(rest, mss);
-            Segment seg = pool.take(size, dataFloor());
+            Segment seg = pool.take(sendBufferSize(size));
             src.get(pos + done, seg.data, 0, size);
             seg.len = size;
             seg.frg = stream == 0 ? (int) (count - i - 1) : 0;
@@ -263,7 +271,7 @@ public final class JavaArq implements Arq {
             if (sn == seg.sn) {
                 // acked segments stay until una passes them; their data is released now
                 seg.acked = 1;
-                seg.len = 0;
+                pool.release(seg);
                 break;
             }
             if (sn - seg.sn < 0) {
@@ -316,7 +324,7 @@ public final class JavaArq implements Arq {
             }
         }
         if (!repeat) {
-            Segment seg = pool.take(length, dataFloor());
+            Segment seg = pool.take(length); // exactly what the payload needs
             seg.conv = conv;
             seg.cmd = CMD_PUSH;
             seg.frg = frg;
@@ -382,6 +390,7 @@ public final class JavaArq implements Arq {
             // only regular packets carry a trustworthy window
             if (regular) {
                 rmtWnd = wnd;
+                rmtWndKnown = true;
             }
             if (parseUna(una) > 0) {
                 windowSlides = true;
@@ -396,6 +405,9 @@ public final class JavaArq implements Arq {
             } else if (cmd == CMD_PUSH) {
                 boolean repeat = true;
                 if (sn - (rcvNxt + rcvWnd) < 0) {
+                    if (ackList.size() >= ACK_LIMIT) { // a flood: send what is pending first
+                        flush(true, now);
+                    }
                     ackList.push(sn, ts);
                     if (sn - rcvNxt >= 0) {
                         repeat = parseData(frg, wnd, ts, sn, una, datagram, pos, length);
@@ -488,6 +500,8 @@ public final class JavaArq implements Arq {
     }
 
     private int flush(boolean ackOnly, int now) {
+        pool.trim(now, interval);
+
         // the template segment: ACK, then WASK/WINS with whatever sn/ts the last ACK left
         int wnd = wndUnused();
         int una = rcvNxt;
@@ -518,12 +532,10 @@ public final class JavaArq implements Arq {
         // probe the window while the peer reports it full
         if (rmtWnd == 0) {
             if (probeWait == 0) {
-                probeWait = PROBE_INIT;
+                // like a persist timer: one RTO, at least an interval, at most PROBE_INIT
+                probeWait = umin(umax(rxRto, interval), PROBE_INIT);
                 tsProbe = now + probeWait;
             } else if (now - tsProbe >= 0) {
-                if (ult(probeWait, PROBE_INIT)) {
-                    probeWait = PROBE_INIT;
-                }
                 probeWait += probeWait >>> 1;
                 if (Integer.compareUnsigned(probeWait, PROBE_LIMIT) > 0) {
                     probeWait = PROBE_LIMIT;
@@ -548,6 +560,9 @@ public final class JavaArq implements Arq {
 
         // sliding window
         int cw = umin(sndWnd, rmtWnd);
+        if (!rmtWndKnown) {
+            cw = umin(cw, INITIAL_FLIGHT);
+        }
         if (nocwnd == 0) {
             cw = umin(cwnd, cw);
         }
@@ -783,6 +798,7 @@ public final class JavaArq implements Arq {
             case SND_WND: return u(sndWnd);
             case RCV_WND: return u(rcvWnd);
             case RMT_WND: return u(rmtWnd);
+            case RMT_WND_KNOWN: return rmtWndKnown ? 1 : 0;
             case CWND: return u(cwnd);
             case PROBE: return u(probe);
             case INTERVAL: return u(interval);
@@ -800,6 +816,8 @@ public final class JavaArq implements Arq {
             case SND_BUF: return sndBuf.size();
             case RCV_BUF: return rcvBuf.size();
             case ACKLIST: return ackList.size();
+            case DATA_BYTES: return pool.heldBytes();
+            case POOL_BYTES: return pool.pooledBytes();
             case OUT_SEGS: return outSegs;
             case IN_SEGS: return inSegs;
             case RETRANS_SEGS: return retransSegs;

@@ -3,8 +3,8 @@ package io.kcp.arq;
 /**
  * One KCP segment: kcp-go's {@code segment} struct. Fields holding Go {@code uint32}/{@code uint8}/
  * {@code uint16} values are plain ints read as unsigned; {@code data[0..len)} is the payload.
- * Instances are pooled by {@link SegmentPool}, so the data array is usually larger than
- * {@code len}.
+ * Instances and their data arrays are pooled by {@link SegmentPool}, so the data array may be
+ * larger than {@code len} (at most twice what the segment needed when it got it).
  */
 final class Segment {
     static final byte[] NO_DATA = new byte[0];
@@ -24,7 +24,7 @@ final class Segment {
     int len;
     byte[] data = NO_DATA;
 
-    /** Back to the zero value a fresh Go segment has; the data array is kept for reuse. */
+    /** Back to the zero value a fresh Go segment has (the pool has taken the data array). */
     void reset() {
         conv = 0;
         cmd = 0;
@@ -39,15 +39,5 @@ final class Segment {
         fastack = 0;
         acked = 0;
         len = 0;
-    }
-
-    /** Makes room for {@code n} payload bytes, keeping the first {@code len}; grows to at least
-     * {@code floor} so that later stream-mode appends up to the mss need no copy. */
-    void ensureCapacity(int n, int floor) {
-        if (data.length < n) {
-            byte[] bigger = new byte[Math.max(n, floor)];
-            System.arraycopy(data, 0, bigger, 0, len);
-            data = bigger;
-        }
     }
 }

@@ -47,9 +47,12 @@ class JavaArqTest {
             assertEquals(32, a.field(ArqField.SND_WND));
             assertEquals(32, a.field(ArqField.RCV_WND));
             assertEquals(32, a.field(ArqField.RMT_WND));
+            assertEquals(0, a.field(ArqField.RMT_WND_KNOWN)); // 32 is only assumed
             assertEquals(0, a.field(ArqField.CWND));
             assertEquals(100, a.field(ArqField.INTERVAL));
             assertEquals(20, a.field(ArqField.DEAD_LINK));
+            assertEquals(0, a.field(ArqField.DATA_BYTES));
+            assertEquals(0, a.field(ArqField.POOL_BYTES));
             long[] all = new long[ArqField.COUNT];
             a.snapshot(all);
             for (ArqField f : ArqField.values()) {

@@ -302,30 +302,33 @@ class JavaArqTimingTest {
     }
 
     @Test
-    void windowProbeBacksOffWhileRemoteWindowIsZero() {
+    void windowProbeStartsAfterOneRtoAndBacksOff() {
         try (Arq a = newArq(1)) {
-            a.nodelay(-1, -1, -1, 1);
-            feed(a, ack(1, 0, 0, 0, 0), 1000);
+            a.nodelay(-1, -1, -1, 1); // interval 100
+            feed(a, seg(1, WINS, 0, 0, 0, 0, 0, new byte[0]), 1000); // no RTT sample: rto 200
             assertEquals(0, a.field(ArqField.RMT_WND));
             send(a, 1);
             a.flush(1000);
             assertEquals(0, a.outputCount()); // no room at the peer, no probe yet
-            assertEquals(7000, a.field(ArqField.PROBE_WAIT));
-            assertEquals(8000, a.field(ArqField.TS_PROBE));
-            a.flush(7999);
+            assertEquals(200, a.field(ArqField.PROBE_WAIT)); // kcp-go 5.6.1: 7000
+            assertEquals(1200, a.field(ArqField.TS_PROBE));
+            a.flush(1199);
             assertEquals(0, a.outputCount());
-            a.flush(8000);
+            a.flush(1200);
             List<Seg> segs = drainSegments(a);
             assertEquals(1, segs.size());
             assertEquals(WASK, segs.get(0).cmd());
             assertEquals(32, segs.get(0).wnd());
-            assertEquals(10500, a.field(ArqField.PROBE_WAIT));
-            assertEquals(18500, a.field(ArqField.TS_PROBE));
-            int[] waits = {15750, 23625, 35437, 53155, 79732, 119598, 120000, 120000};
-            int now = 18500;
+            assertEquals(300, a.field(ArqField.PROBE_WAIT));
+            assertEquals(1500, a.field(ArqField.TS_PROBE));
+            int[] waits = {450, 675, 1012, 1518, 2277, 3415, 5122, 7683, 11524, 17286, 25929, 38893, 58339,
+                87508, 120000, 120000};
+            int now = 1500;
             for (int w : waits) {
+                a.flush(now - 1);
+                assertEquals(0, a.outputCount());
                 a.flush(now);
-                assertEquals(1, drain(a).size());
+                assertEquals(WASK, drainSegments(a).get(0).cmd());
                 assertEquals(w, a.field(ArqField.PROBE_WAIT));
                 now += w;
                 assertEquals(now, (int) a.field(ArqField.TS_PROBE));
@@ -340,6 +343,63 @@ class JavaArqTimingTest {
             segs = drainSegments(a);
             assertEquals(1, segs.size());
             assertEquals(PUSH, segs.get(0).cmd());
+        }
+    }
+
+    /** The first wait when the window shuts: the RTO, at least the interval, at most 500 ms. */
+    private static long firstProbeWait(Arq a, int now) {
+        feed(a, seg(1, WINS, 0, 0, 0, 0, 0, new byte[0]), now);
+        a.flush(now);
+        long wait = a.field(ArqField.PROBE_WAIT);
+        feed(a, seg(1, WINS, 0, 32, 0, 0, 0, new byte[0]), now);
+        a.flush(now); // reopened: the timer resets
+        assertEquals(0, a.field(ArqField.PROBE_WAIT));
+        return wait;
+    }
+
+    @Test
+    void firstProbeWaitFollowsTheRtoWithinIntervalAnd500() {
+        try (Arq a = newArq(1)) {
+            a.nodelay(1, 10, -1, 1);
+            feed(a, ack(1, 32, 99, 0, 0), 100); // rtt 1: rto = max(minrto 30, 1 + 10)
+            assertEquals(30, a.rto());
+            assertEquals(30, firstProbeWait(a, 100));
+            a.setMinRto(5);
+            feed(a, ack(1, 32, 100, 0, 0), 100); // rtt 0: rto 10
+            assertEquals(10, a.rto());
+            assertEquals(10, firstProbeWait(a, 100));
+            a.nodelay(-1, 300, -1, -1); // the rto is older than the new interval
+            assertEquals(300, firstProbeWait(a, 100));
+            feed(a, ack(1, 32, 0, 0, 0), 100_000);
+            assertEquals(60000, a.rto());
+            assertEquals(500, firstProbeWait(a, 100_000));
+        }
+    }
+
+    @Test
+    void atMostSixteenInFlightUntilThePeerHasSpoken() {
+        try (Arq a = newArq(1)) {
+            a.nodelay(1, 10, 2, 1);
+            a.windowSize(1024, 1024);
+            send(a, 40);
+            a.flush(0);
+            assertEquals(16, drainSegments(a).size()); // kcp-go 5.6.1: rmt_wnd 32
+            assertEquals(0, a.field(ArqField.RMT_WND_KNOWN));
+            assertEquals(32, a.field(ArqField.RMT_WND));
+            a.flush(10);
+            assertEquals(0, a.outputCount());
+            // an FEC-recovered ACK slides the window, but is not the peer speaking
+            a.input(ByteBuffer.wrap(ack(1, 1024, 0, 0, 1)), false, false, 20);
+            List<Seg> segs = drainSegments(a);
+            assertEquals(1, segs.size());
+            assertEquals(16, segs.get(0).sn());
+            assertEquals(0, a.field(ArqField.RMT_WND_KNOWN));
+            // the first regular packet: the peer's own window from now on
+            feed(a, ack(1, 1024, 0, 1, 2), 30);
+            assertEquals(1, a.field(ArqField.RMT_WND_KNOWN));
+            assertEquals(1024, a.field(ArqField.RMT_WND));
+            assertEquals(23, drainSegments(a).size());
+            assertEquals(40, a.field(ArqField.SND_NXT));
         }
     }
 
@@ -383,12 +443,12 @@ class JavaArqTimingTest {
     @Test
     void probeTimerWrapsAroundZero() {
         try (Arq a = newArq(1)) {
-            feed(a, ack(1, 0, 0, 0, 0), 0xFFFFF000);
-            a.flush(0xFFFFF000);
-            assertEquals(2904, a.field(ArqField.TS_PROBE)); // 0xFFFFF000 + 7000, wrapped
-            a.flush(2903);
+            feed(a, ack(1, 0, 0, 0, 0), 0xFFFFFF80); // ts 0 lies in the future: no RTT sample
+            a.flush(0xFFFFFF80);
+            assertEquals(72, a.field(ArqField.TS_PROBE)); // 0xFFFFFF80 + rto 200, wrapped
+            a.flush(71);
             assertEquals(0, a.outputCount());
-            a.flush(2904);
+            a.flush(72);
             assertEquals(WASK, drainSegments(a).get(0).cmd());
         }
     }

@@ -103,6 +103,8 @@ class ArqDifferentialTest {
             "input not regular", "send returned 0", "send returned -1", "send returned -2",
             "recv returned a message", "recv returned -1", "recv returned -2",
             "remote window zero", "receive queue full", "dead link", "datagram longer than mtu",
+            "initial flight capped", "ACK list limit flush", "window probe backed off",
+            "buffer pool trimmed",
             "emitted PUSH", "emitted ACK", "emitted WASK", "emitted WINS",
             "scripts with FAST_RETRANS_SEGS", "scripts with EARLY_RETRANS_SEGS", "scripts with LOST_SEGS",
             "scripts with REPEAT_SEGS"};

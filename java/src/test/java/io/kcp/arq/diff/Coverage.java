@@ -1,6 +1,7 @@
 package io.kcp.arq.diff;
 
 import io.kcp.arq.ArqField;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 final class Coverage {
     private final Map<String, Long> counts = new TreeMap<>();
 
-    void note(Event e, Outcome o, Observation x) {
+    /** {@code before}: the fields before the step; {@code emitted}: the datagrams it emitted. */
+    void note(Event e, Outcome o, long[] before, Observation x, List<byte[]> emitted) {
         if (e instanceof Event.Input) {
             add("input returned " + o.ret());
             if (!((Event.Input) e).regular()) {
@@ -32,6 +34,34 @@ final class Coverage {
         }
         if (f[ArqField.RCV_QUEUE.ordinal()] >= f[ArqField.RCV_WND.ordinal()]) {
             add("receive queue full");
+        }
+        int inFlight = (int) (f[ArqField.SND_NXT.ordinal()] - f[ArqField.SND_UNA.ordinal()]);
+        if (f[ArqField.RMT_WND_KNOWN.ordinal()] == 0 && f[ArqField.SND_QUEUE.ordinal()] > 0 && inFlight == 16
+                && f[ArqField.SND_WND.ordinal()] > 16
+                && (f[ArqField.NOCWND.ordinal()] != 0 || f[ArqField.CWND.ordinal()] > 16)) {
+            add("initial flight capped");
+        }
+        boolean ack = false;
+        boolean wask = false;
+        for (byte[] d : emitted) {
+            for (int s = 0; s + 24 <= d.length; s += 24 + (int) Records.u32(d, s + 20)) {
+                ack |= d[s + 4] == 82;
+                wask |= d[s + 4] == 83;
+            }
+        }
+        // acks out of an input that neither slid the window nor had ackNoDelay: the ACK list limit
+        if (e instanceof Event.Input && !((Event.Input) e).ackNoDelay() && ack
+                && before[ArqField.SND_UNA.ordinal()] == f[ArqField.SND_UNA.ordinal()]) {
+            add("ACK list limit flush");
+        }
+        // the first probe waits at most 500 ms and grows it to at most 750: this is a later one
+        if (wask && f[ArqField.PROBE_WAIT.ordinal()] > 750) {
+            add("window probe backed off");
+        }
+        // a flush takes no buffers: less in the pool afterwards means it trimmed
+        if ((e instanceof Event.Flush || e instanceof Event.FlushAcks)
+                && f[ArqField.POOL_BYTES.ordinal()] < before[ArqField.POOL_BYTES.ordinal()]) {
+            add("buffer pool trimmed");
         }
         int mtu = (int) f[ArqField.MTU.ordinal()];
         int reserved = (int) f[ArqField.RESERVED.ordinal()];

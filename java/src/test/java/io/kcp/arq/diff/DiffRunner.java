@@ -30,7 +30,8 @@ final class DiffRunner {
             }
             int forwarded = 0;
             for (int step = 1; script.hasNext(); step++) {
-                Event e = script.next(x.fields);
+                long[] before = x.fields;
+                Event e = script.next(before);
                 Outcome a = apply(e, n, nativeScratch);
                 Outcome b = apply(e, j, javaScratch);
                 boolean everyField = (step & 15) == 0;
@@ -44,9 +45,9 @@ final class DiffRunner {
                 if (d != null) {
                     return describe(seed, step, e.describe(), d, x, y);
                 }
-                coverage.note(e, a, x);
                 int reserved = (int) x.fields[ArqField.RESERVED.ordinal()];
                 List<byte[]> emitted = Records.datagrams(x.area, forwarded, reserved);
+                coverage.note(e, a, before, x, emitted);
                 if (log != null) {
                     for (byte[] dg : emitted) {
                         log.append("    out ").append(Records.describe(dg)).append('\n');

@@ -35,6 +35,8 @@ final class EventScript implements AutoCloseable {
     private final double pClear;
     private final double pLinkInput;
     private final boolean bulk;
+    /** Starts with one large send, so the first flush meets the limit before the peer speaks. */
+    private boolean burstStart;
     private long elapsed;
     private long kernelFlushAt;
     private int produced;
@@ -56,12 +58,14 @@ final class EventScript implements AutoCloseable {
         this.pClear = new double[] {1, 0.7, 0.3}[rnd.nextInt(3)];
         this.pLinkInput = 0.3 + rnd.nextDouble() * 0.5;
         this.bulk = rnd.nextInt(100) == 0;
+        this.burstStart = rnd.nextInt(4) == 0;
         this.toKernel = LossyLink.random(rnd);
         this.toPeer = LossyLink.random(rnd);
         if (log != null) {
             log.append(String.format("script seed=%d conv=%08x start=%s events=%d pAdvance=%.2f pAckNoDelay=%.1f"
-                    + " pClear=%.1f pLinkInput=%.2f bulk=%b%n", seed, conv, Integer.toUnsignedString(start),
-                    length, pAdvance, pAckNoDelay, pClear, pLinkInput, bulk));
+                    + " pClear=%.1f pLinkInput=%.2f bulk=%b burstStart=%b%n", seed, conv,
+                    Integer.toUnsignedString(start), length, pAdvance, pAckNoDelay, pClear, pLinkInput, bulk,
+                    burstStart));
         }
         this.peer = new Peer(conv, rnd, log);
     }
@@ -75,6 +79,12 @@ final class EventScript implements AutoCloseable {
         produced++;
         if (!initial.isEmpty()) {
             return initial.poll();
+        }
+        if (burstStart) {
+            burstStart = false;
+            int mss = (int) Math.max(1, st[ArqField.MSS.ordinal()]);
+            int size = (int) Math.min(60000L, (long) mss * (17 + rnd.nextInt(24)));
+            return new Event.Send(Payload.of(rnd, size), BufKind.any(rnd), 0, rnd.nextBoolean());
         }
         if (rnd.nextDouble() < pAdvance) {
             advance();

@@ -10,8 +10,9 @@ import java.util.Random;
 
 /**
  * Datagrams a network or an attacker could deliver: truncated or bit-flipped copies of real
- * traffic, garbage, a foreign conv, replays (including the kernel's own datagrams looped back)
- * and forged segments aimed at the current sequence numbers.
+ * traffic, garbage, a foreign conv, replays (including the kernel's own datagrams looped back),
+ * forged segments aimed at the current sequence numbers, and floods of PUSHes (more than the
+ * ACK list holds).
  */
 final class Hostile {
     private Hostile() {}
@@ -25,6 +26,9 @@ final class Hostile {
     record Forged(byte[] data, String origin) {}
 
     static Forged make(Random rnd, int conv, long[] st, int now, List<byte[]> peerSent, List<byte[]> ownSent) {
+        if (rnd.nextInt(25) == 0) {
+            return new Forged(flood(rnd, conv, st, now), "flood");
+        }
         boolean own = rnd.nextInt(4) == 0 || peerSent.isEmpty();
         byte[] base = pick(rnd, own ? ownSent : peerSent);
         int kind = rnd.nextInt(base == null ? 3 : 9);
@@ -121,6 +125,27 @@ final class Hostile {
             d[at + i] = (byte) (nv >>> (8 * i));
         }
         return how + " " + v + "->" + nv;
+    }
+
+    /** 1025 to 2224 PUSHes, mostly empty: old ones, in the receive window, a few beyond it. */
+    static byte[] flood(Random rnd, int conv, long[] st, int now) {
+        int rcvNxt = (int) st[ArqField.RCV_NXT.ordinal()];
+        int rcvWnd = (int) Math.min(st[ArqField.RCV_WND.ordinal()], 1 << 16);
+        int una = (int) st[ArqField.SND_UNA.ordinal()];
+        int[] wnds = {0, 32, 1024, rnd.nextInt(65536)};
+        int wnd = wnds[rnd.nextInt(wnds.length)];
+        int n = 1025 + rnd.nextInt(1200);
+        ByteBuffer b = ByteBuffer.allocate(n * (24 + 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            int k = rnd.nextInt(10);
+            int sn = k < 3 ? rcvNxt - 1 - rnd.nextInt(3000)
+                    : k < 9 ? rcvNxt + rnd.nextInt(Math.max(1, rcvWnd)) : rcvNxt + rcvWnd + rnd.nextInt(100);
+            int len = rnd.nextInt(8) == 0 ? 1 + rnd.nextInt(8) : 0;
+            b.putInt(conv).put((byte) 81).put((byte) 0).putShort((short) wnd).putInt(now - rnd.nextInt(100))
+                    .putInt(sn).putInt(una).putInt(len);
+            b.put(Payload.of(rnd, len));
+        }
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /** One to four well-formed segments with the right conv, aimed near the live sequence

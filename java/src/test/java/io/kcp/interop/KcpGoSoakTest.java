@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class KcpGoSoakTest {
 
-    static final int SESSIONS = Integer.getInteger("kcp.soak.sessions", 500);
+    static final int SESSIONS = Integer.getInteger("kcp.soak.sessions", 1000);
     static final long BYTES = 1 << 20;
     /** 1 MiB on loopback takes tens of ms; a stall shows as seconds (or a failure). */
     static final long STALL_MS = 2_000;

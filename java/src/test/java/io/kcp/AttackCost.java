@@ -100,7 +100,7 @@ final class AttackCost {
                 attack.run(warm, sockets, Math.max(n / 4, 1000)); // the JIT's turn
                 settle();
             }
-            SessionTestKit.awaitNoThreads("kcp-", 5000);
+            SessionTestKit.awaitNoLibraryThreads(5000);
             Memory before = Memory.now();
             try (KcpListener l = Kcp.listen(ANY_LOOPBACK, cfg)) {
                 long cpuBefore = transportCpu(mx);
@@ -146,7 +146,7 @@ final class AttackCost {
     private static long transportCpu(ThreadMXBean mx) {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("kcp-")) {
+            if (t.getName().matches(SessionTestKit.LIBRARY_THREADS)) {
                 long c = mx.getThreadCpuTime(t.getId());
                 if (c > 0) sum += c;
             }

@@ -61,6 +61,6 @@ final class ChaosKit {
 
     /** Threads of kcp-java's own (receive loops, scheduler). */
     static int transportThreads() {
-        return SessionTestKit.threads("kcp-").size();
+        return SessionTestKit.threadsMatching(SessionTestKit.LIBRARY_THREADS).size();
     }
 }

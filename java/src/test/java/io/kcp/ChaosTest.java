@@ -88,7 +88,7 @@ class ChaosTest {
         pool.shutdownNow();
         RAN.incrementAndGet();
         long rss = ChaosKit.rssMib();
-        List<String> left = SessionTestKit.awaitNoThreads("kcp-", 5000);
+        List<String> left = SessionTestKit.awaitNoLibraryThreads(5000);
         boolean ok = passed && ESCAPED.isEmpty() && left.isEmpty()
                 && rss - rssBefore < RSS_GROWTH_MIB;
         System.out.println("chaos " + info.getDisplayName() + ": " + (ok ? "ok" : "FAILED")
@@ -106,7 +106,7 @@ class ChaosTest {
     private static void assertBoundedThreads() {
         int n = ChaosKit.transportThreads();
         assertTrue(n <= TRANSPORT_THREADS, n + " transport threads: "
-                + SessionTestKit.threads("kcp-"));
+                + SessionTestKit.threadsMatching(SessionTestKit.LIBRARY_THREADS));
     }
 
     // ---- soak: a lossy, reordering, duplicating path ---------------------------------------

@@ -8,6 +8,7 @@ import static io.kcp.SessionTestKit.readFully;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.SocketTimeoutException;
@@ -185,6 +186,36 @@ class ReplayTest {
             while (l.unopenedDatagrams() < 20 && System.nanoTime() < end) Thread.sleep(5);
             assertEquals(20, l.unopenedDatagrams());
             assertEquals(1, l.sessionCount());
+        }
+    }
+
+    @Test
+    void sessionsOnProbationThatNobodyAcceptsAreReaped() throws Exception {
+        KcpConfig cfg = fast().backlog(4).build();
+        List<DatagramChannel> spoofed = new ArrayList<>();
+        try (KcpListener l = Kcp.listen(ANY_LOOPBACK, cfg)) {
+            byte[] first = captureFirstDatagram(l, cfg);
+            for (int i = 0; i < 4; i++) {
+                DatagramChannel ch = DatagramChannel.open().bind(ANY_LOOPBACK);
+                spoofed.add(ch);
+                ch.send(ByteBuffer.wrap(first), addressOf(l));
+                long end = System.nanoTime() + 2_000_000_000L;
+                while (l.sessionCount() < i + 1 && System.nanoTime() < end) Thread.sleep(5);
+            }
+            assertEquals(4, l.sessionCount());
+            // the first two came while the backlog had room: ordinary sessions, kept until
+            // accepted or idle; the last two came under pressure and are reaped
+            long end = System.nanoTime() + KcpListener.UNCONFIRMED_TTL.toNanos() + 3_000_000_000L;
+            while (l.sessionCount() > 2 && System.nanoTime() < end) Thread.sleep(20);
+            assertEquals(2, l.sessionCount());
+            assertEquals(2, l.reapedSessions());
+            for (int i = 0; i < 2; i++) {
+                KcpSession s = l.accept(Duration.ofSeconds(1));
+                assertEquals(14, readFully(s, 14).length);
+            }
+            assertThrows(SocketTimeoutException.class, () -> l.accept(Duration.ofMillis(100)));
+        } finally {
+            for (DatagramChannel ch : spoofed) ch.close();
         }
     }
 }

@@ -282,9 +282,9 @@ class SessionTest {
              KcpSession c = Kcp.dial(addressOf(l), cfg)) {
             c.write(ByteBuffer.wrap(new byte[] {1}));
             l.accept(Duration.ofSeconds(5));
-            assertFalse(SessionTestKit.threads("kcp-").isEmpty());
+            assertFalse(SessionTestKit.threadsMatching(SessionTestKit.LIBRARY_THREADS).isEmpty());
         }
-        assertEquals(java.util.List.of(), SessionTestKit.awaitNoThreads("kcp-", 2000));
+        assertEquals(java.util.List.of(), SessionTestKit.awaitNoLibraryThreads(2000));
     }
 
     @Test

@@ -42,13 +42,32 @@ final class SessionTestKit {
         return buf.array();
     }
 
+    /** The library's own threads: listeners' and shared receive loops, the flush scheduler. */
+    static final String LIBRARY_THREADS = "kcp-(listener-|rx-|flush).*";
+
     /** Names of live threads that start with {@code prefix}. */
     static List<String> threads(String prefix) {
+        return threadsMatching(java.util.regex.Pattern.quote(prefix) + ".*");
+    }
+
+    /** Names of live threads whose whole name matches {@code regex}. */
+    static List<String> threadsMatching(String regex) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith(prefix)) names.add(t.getName());
+            if (t.isAlive() && t.getName().matches(regex)) names.add(t.getName());
         }
         return names;
+    }
+
+    /** Waits up to {@code millis} for none of the library's threads; returns those left. */
+    static List<String> awaitNoLibraryThreads(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        List<String> left = threadsMatching(LIBRARY_THREADS);
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(10);
+            left = threadsMatching(LIBRARY_THREADS);
+        }
+        return left;
     }
 
     /** Waits up to {@code millis} for no thread named {@code prefix*}; returns those left. */

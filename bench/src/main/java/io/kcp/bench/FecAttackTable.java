@@ -1,0 +1,145 @@
+package io.kcp.bench;
+
+import io.kcp.fec.FecDecoder;
+import io.kcp.fec.FecInput;
+import io.kcp.fec.KcpSink;
+import io.kcp.fec.ReedSolomonFactory;
+import io.kcp.kernel.NativeLibrary;
+import io.kcp.kernel.NativeReedSolomon;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What each {@link FecAttacks} attack costs one FEC receiver ({@link FecInput}, as a session
+ * holds it), on the Java and the C Reed-Solomon codec: CPU per datagram (mean, 99.9th
+ * percentile, worst), codecs created, shape changes, and the heap and direct memory the
+ * receiver still holds afterwards. The peer sends {@value #PER_MS} datagrams per millisecond of
+ * the receiver's clock.
+ *
+ * <pre>java -Xmx2g -cp target/benchmarks.jar io.kcp.bench.FecAttackTable [seconds per run]</pre>
+ *
+ * <p>Each run first warms up on a receiver of its own, then measures a fresh one for at most the
+ * given seconds (default 3) or {@value #MAX_DATAGRAMS} datagrams. Native memory the C codecs
+ * allocate themselves is not in the retained figure.
+ */
+public final class FecAttackTable {
+
+    static final int MAX_DATAGRAMS = 100_000;
+    static final int PER_MS = 10;
+
+    private FecAttackTable() {
+    }
+
+    public static void main(String[] args) {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"attack", "RS", "datagrams", "µs/dg mean", "µs p99.9", "µs worst",
+            "codecs", "shape changes", "retained KiB"});
+        boolean nativeOk = NativeLibrary.isAvailable();
+        for (FecAttacks.Attack a : FecAttacks.all(MAX_DATAGRAMS)) {
+            rows.add(run(a, "java", ReedSolomonFactory.JAVA, seconds));
+            if (nativeOk) {
+                rows.add(run(a, NativeReedSolomon.path(), NativeReedSolomon.FACTORY, seconds));
+            }
+        }
+        System.out.println(System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version") + "; " + PER_MS
+                + " datagrams per ms of the receiver's clock; at most " + seconds + " s per run"
+                + (nativeOk ? "" : "; native kernel unavailable: " + NativeLibrary.unavailabilityCause()));
+        BenchTable.print(rows);
+    }
+
+    /** One attack on one codec; returns its table row. */
+    static String[] run(FecAttacks.Attack a, String impl, ReedSolomonFactory codecs, double seconds) {
+        boolean direct = codecs != ReedSolomonFactory.JAVA;
+        ByteBuffer buf = direct ? ByteBuffer.allocateDirect(FecAttacks.LARGE)
+                : ByteBuffer.allocate(FecAttacks.LARGE);
+        KcpSink sink = (kcp, regular) -> 0;
+        try (FecInput warm = new FecInput(a.dataShards(), a.parityShards(), codecs)) {
+            feed(warm, a.datagrams(), buf, sink, seconds / 2, null);
+        }
+
+        long[] times = new long[a.datagrams().size()];
+        int[] changes = new int[1];
+        int[] created = new int[1];
+        ReedSolomonFactory counting = (ds, ps) -> {
+            created[0]++;
+            return codecs.create(ds, ps);
+        };
+        long baseline = retained();
+        FecInput in = new FecInput(a.dataShards(), a.parityShards(), counting);
+        int n = feed(in, a.datagrams(), buf, sink, seconds, new Stats(times, changes));
+        long held = retained() - baseline;
+        in.close();
+
+        long[] t = Arrays.copyOf(times, n);
+        long total = 0;
+        for (long x : t) {
+            total += x;
+        }
+        Arrays.sort(t);
+        return new String[] {a.name(), impl, Integer.toString(n), us(total / (double) n),
+            us(t[Math.min(n - 1, (int) (n * 0.999))]), us(t[n - 1]),
+            Integer.toString(created[0]), Integer.toString(changes[0]),
+            String.format(Locale.ROOT, "%.1f", held / 1024.0)};
+    }
+
+    /** Per-datagram times and the number of shape changes seen. */
+    record Stats(long[] nanos, int[] shapeChanges) {
+    }
+
+    /** Feeds datagrams until they run out or {@code seconds} pass; returns how many went in. */
+    static int feed(FecInput in, List<byte[]> datagrams, ByteBuffer buf, KcpSink sink,
+                    double seconds, Stats stats) {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        int shape = -1;
+        int i = 0;
+        for (; i < datagrams.size(); i++) {
+            byte[] d = datagrams.get(i);
+            buf.clear().put(0, d);
+            int now = 1_000_000 + i / PER_MS;
+            long t0 = System.nanoTime();
+            in.input(buf, 0, d.length, now, sink);
+            long t1 = System.nanoTime();
+            if (stats != null) {
+                stats.nanos[i] = t1 - t0;
+                FecDecoder dec = in.decoder();
+                int s = dec == null ? -1 : dec.dataShards() << 16 | dec.parityShards();
+                if (shape != -1 && s != shape) {
+                    stats.shapeChanges[0]++;
+                }
+                shape = s;
+            }
+            if ((i & 63) == 0 && t1 > deadline) {
+                i++;
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** Heap in use after full collections, plus direct buffers. */
+    static long retained() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long direct = 0;
+        for (BufferPoolMXBean p : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (p.getName().equals("direct")) {
+                direct += p.getMemoryUsed();
+            }
+        }
+        return heap + direct;
+    }
+
+    private static String us(double nanos) {
+        return String.format(Locale.ROOT, nanos < 10_000 ? "%.2f" : "%.0f", nanos / 1000);
+    }
+}

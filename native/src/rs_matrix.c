@@ -1,44 +1,7 @@
-/* Matrix algebra over GF(2^8): klauspost's encoding matrix and inversion. */
-#include <string.h>
-
+/* klauspost's encoding matrix in closed form. */
 #include "rs_internal.h"
 
 #define MUL(a, b) kcp_rs_gf_mul_table[(a)][(b)]
-
-int kcp_rs_invert(uint8_t *m, int n, uint8_t *work) {
-    size_t w = 2 * (size_t)n; /* augmented row: [m | identity] */
-    for (int r = 0; r < n; r++) {
-        memcpy(work + r * w, m + (size_t)r * n, (size_t)n);
-        memset(work + r * w + n, 0, (size_t)n);
-        work[r * w + n + r] = 1;
-    }
-    for (int col = 0; col < n; col++) {
-        int piv = col;
-        while (piv < n && work[piv * w + col] == 0) piv++;
-        if (piv == n) return -1;
-        uint8_t *pr = work + (size_t)col * w;
-        if (piv != col) {
-            uint8_t *other = work + (size_t)piv * w;
-            for (size_t k = 0; k < w; k++) {
-                uint8_t t = pr[k];
-                pr[k] = other[k];
-                other[k] = t;
-            }
-        }
-        /* Columns left of col are already zero in the pivot row: start at col. */
-        const uint8_t *st = kcp_rs_gf_mul_table[kcp_rs_gf_inv(pr[col])];
-        for (size_t k = (size_t)col; k < w; k++) pr[k] = st[pr[k]];
-        for (int r = 0; r < n; r++) {
-            uint8_t *row = work + (size_t)r * w;
-            uint8_t f = row[col];
-            if (r == col || f == 0) continue;
-            const uint8_t *ft = kcp_rs_gf_mul_table[f];
-            for (size_t k = (size_t)col; k < w; k++) row[k] ^= ft[pr[k]];
-        }
-    }
-    for (int r = 0; r < n; r++) memcpy(m + (size_t)r * n, work + r * w + n, (size_t)n);
-    return 0;
-}
 
 /* klauspost builds E = V * inv(V_top) with V[r][c] = r^c. Row r of that product holds the
  * coefficients that carry the values of a degree < ds polynomial at the points 0..ds-1 to its

@@ -58,6 +58,40 @@ public final class FecAttackTable {
                 + seconds + " s" + (nativeOk ? ""
                 : "; native kernel unavailable: " + NativeLibrary.unavailabilityCause()));
         BenchTable.print(rows);
+        System.out.println();
+        BenchTable.print(creation(nativeOk));
+    }
+
+    /** What creating (and closing) one codec costs: the price of a shape change before caching. */
+    static List<String[]> creation(boolean nativeOk) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"codec create + close", "RS", "µs"});
+        for (int[] shape : new int[][] {{10, 3}, {128, 125}, {200, 56}}) {
+            String name = shape[0] + "+" + shape[1];
+            rows.add(new String[] {name, "java", us(createNanos(ReedSolomonFactory.JAVA, shape))});
+            if (nativeOk) {
+                rows.add(new String[] {name, NativeReedSolomon.path(),
+                    us(createNanos(NativeReedSolomon.FACTORY, shape))});
+            }
+        }
+        return rows;
+    }
+
+    /** Best of five timed batches, after a warm-up batch. */
+    private static double createNanos(ReedSolomonFactory f, int[] shape) {
+        double best = Double.MAX_VALUE;
+        for (int batch = 0; batch < 6; batch++) {
+            int n = 20;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                f.create(shape[0], shape[1]).close();
+            }
+            double each = (System.nanoTime() - t0) / (double) n;
+            if (batch > 0) {
+                best = Math.min(best, each);
+            }
+        }
+        return best;
     }
 
     /** One attack on one codec; returns its table row. */

@@ -7,8 +7,8 @@
  * itself, and they pass the decoder's token bucket (two in a row, then one per second) or are
  * refused. As in the decoder, codecs are created when a group first needs rebuilding and kept
  * for the last three shapes, and each queued shard holds exactly its bytes. The group buffer is
- * exactly the span of each rebuild (the decoder keeps a larger one), so that any read or write
- * past the group shows.
+ * exactly the span of each rebuild (the decoder borrows one per thread that may be larger), so
+ * that any read or write past the group shows.
  *
  * Included by fuzz_inbound.c only (each .c file in native/fuzz is a fuzz target of its own).
  */

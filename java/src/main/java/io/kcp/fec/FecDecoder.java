@@ -23,13 +23,14 @@ import java.util.Arrays;
  *     perhaps one change after (a peer that restarts with another configuration), both
  *     immediate; a flood of changes costs at most one per second;
  * <li>codecs are created when a group first needs rebuilding and kept per shape
- *     ({@link CodecCache}); shards are stored at their own size ({@link ShardStore}); the group
- *     buffer is made on the first rebuild, as large as that group's shards need.
+ *     ({@link CodecCache}); shards are stored at their own size ({@link ShardStore}); a group is
+ *     rebuilt in a buffer the decoders on one thread share ({@link GroupScratch}), as large as
+ *     that group's shards need.
  * </ul>
  * What a peer can make one decoder hold: the queued shards (at most {@code 3 * 256 + 1}, each
- * its bytes plus about 50 bytes, in an array at most 1.5 times that), the group buffer
- * ({@code (ds+ps)} times the longest shard of a rebuilt group, at most 256 × 1494 bytes) and
- * {@value CodecCache#CAPACITY} codecs.
+ * its bytes plus about 50 bytes, in an array at most 1.5 times that, so about 1.7 MiB once
+ * 1.16 MB of full-size shards are queued) and {@value CodecCache#CAPACITY} codecs (see
+ * {@link DecodeCache} for what a Java codec keeps).
  *
  * <p>Time is an argument ({@code now}, u32 milliseconds, wrap-safe). Not thread-safe, not
  * re-entrant from the sink. Steady-state calls allocate nothing.
@@ -74,9 +75,8 @@ public final class FecDecoder implements AutoCloseable {
     private int shapeTokensAt;
     private long shapeChanges;
 
-    /** Made on the first rebuild; during one, slot i is at {@code i * len}. */
-    private ByteBuffer group;
-    private ByteBuffer groupView;
+    /** Held from a rebuild to the end of its decode call; slot i at {@code i * recoveredLen}. */
+    private GroupScratch scratch;
     private boolean[] present;
     private int[] slotLen;
 
@@ -143,27 +143,34 @@ public final class FecDecoder implements AutoCloseable {
             fecParityShards++;
         }
         recoveredCount = 0;
-        queue(buf, off, len, FecPacket.u32(buf, off), isData, now);
-
-        int calls = 0;
-        if (isData) {
-            sink.input(view(buf, off + FecPacket.HEADER_SIZE_PLUS2, off + len), true);
-            calls++;
-        }
-        for (int i = 0; i < recoveredCount; i++) {
-            int base = recovered[i] * recoveredLen;
-            int sz = recoveredLen >= 2 ? FecPacket.u16(group, base) : 0;
-            if (sz >= 2 && sz <= recoveredLen) {
-                if (sink.input(groupView.limit(base + sz).position(base + 2), false) == 0) {
-                    fecRecovered++;
-                }
+        try {
+            queue(buf, off, len, FecPacket.u32(buf, off), isData, now);
+            int calls = 0;
+            if (isData) {
+                sink.input(view(buf, off + FecPacket.HEADER_SIZE_PLUS2, off + len), true);
                 calls++;
-            } else {
-                fecErrs++;
+            }
+            for (int i = 0; i < recoveredCount; i++) {
+                ByteBuffer group = scratch.buffer();
+                int base = recovered[i] * recoveredLen;
+                int sz = recoveredLen >= 2 ? FecPacket.u16(group, base) : 0;
+                if (sz >= 2 && sz <= recoveredLen) {
+                    if (sink.input(scratch.view().limit(base + sz).position(base + 2), false) == 0) {
+                        fecRecovered++;
+                    }
+                    calls++;
+                } else {
+                    fecErrs++;
+                }
+            }
+            return calls;
+        } finally {
+            recoveredCount = 0;
+            if (scratch != null) {
+                scratch.release();
+                scratch = null;
             }
         }
-        recoveredCount = 0;
-        return calls;
     }
 
     /** Queues the shard, recovers its group if it can, and applies the queue limits. */
@@ -285,7 +292,9 @@ public final class FecDecoder implements AutoCloseable {
             return; // klauspost rejects empty shards
         }
         ReedSolomon codec = codecs.get(dataShards, parityShards);
-        ByteBuffer g = groupFor(codec, shardSize * maxLen);
+        scratch = GroupScratch.take(codec, shardSize * maxLen,
+                (long) shardSize * (maxDatagram - FecPacket.HEADER_SIZE));
+        ByteBuffer g = scratch.buffer();
         byte[] shards = store.array();
         for (int i = first; i < first + numShard; i++) {
             Entry e = rx[i];
@@ -312,20 +321,6 @@ public final class FecDecoder implements AutoCloseable {
         recoveredLen = maxLen;
     }
 
-    /**
-     * The group buffer, at least {@code bytes} long. It grows geometrically up to what the shape
-     * can need, so a stream whose shards get longer reallocates a few times, not per group.
-     */
-    private ByteBuffer groupFor(ReedSolomon codec, int bytes) {
-        if (group == null || group.capacity() < bytes) {
-            long most = (long) shardSize * (maxDatagram - FecPacket.HEADER_SIZE);
-            int size = (int) Math.max(bytes, Math.min(group == null ? 0 : 2L * group.capacity(), most));
-            group = FecPacket.allocateFor(codec, size);
-            groupView = group.duplicate();
-        }
-        return group;
-    }
-
     private void shape(int ds, int ps) {
         dataShards = ds;
         parityShards = ps;
@@ -337,12 +332,6 @@ public final class FecDecoder implements AutoCloseable {
         }
         if (recovered.length < ds) {
             recovered = new int[ds];
-        }
-        if (group != null
-                && group.capacity() > (long) shardSize * (maxDatagram - FecPacket.HEADER_SIZE)) {
-            // more than this shape can ever use: let it go, and make one to measure when needed
-            group = null;
-            groupView = null;
         }
     }
 
@@ -436,11 +425,6 @@ public final class FecDecoder implements AutoCloseable {
         return store.capacity();
     }
 
-    /** Bytes of the group buffer, 0 before the first rebuild. */
-    int groupCapacity() {
-        return group == null ? 0 : group.capacity();
-    }
-
     /** Empties the queue and lets its memory go. */
     public void release() {
         free(0, rxCount);
@@ -451,7 +435,5 @@ public final class FecDecoder implements AutoCloseable {
     public void close() {
         release();
         codecs.close();
-        group = null;
-        groupView = null;
     }
 }

@@ -180,8 +180,8 @@ class FecDecoderBoundsTest {
 
     /**
      * The queue full of the smallest shards a peer can send: the memory it takes follows their
-     * bytes (kcp-go and the decoder before held 1500 bytes per shard), and no group buffer is
-     * made while nothing needs rebuilding.
+     * bytes (kcp-go and the decoder before held 1500 bytes per shard), and no codec is made
+     * while nothing needs rebuilding.
      */
     @Test
     void queuedShardsTakeWhatTheyCarry() {
@@ -203,8 +203,7 @@ class FecDecoderBoundsTest {
             assertEquals(shards * (24 + ShardStore.RECORD_HEADER), dec.queuedBytes());
             assertTrue(dec.storeCapacity() <= dec.queuedBytes() * 3 / 2 + ShardStore.MIN_CAPACITY,
                     dec.storeCapacity() + " bytes of store");
-            assertEquals(0, dec.groupCapacity());
-            assertEquals(0, dec.codecsCreated());
+            assertEquals(0, dec.codecsCreated(), "nothing to rebuild, so no codec");
 
             // Full-size shards replace them one by one: the store follows.
             for (int g = shards; g < 2 * shards; g++) {
@@ -226,28 +225,82 @@ class FecDecoderBoundsTest {
         }
     }
 
-    /** The group buffer is made by the first rebuild, as large as that group needs. */
+    /**
+     * A decoder keeps no group buffer: a rebuild borrows its thread's, which is made by the
+     * first rebuild on that thread as large as the group needs.
+     */
     @Test
-    void theGroupBufferIsMadeByTheFirstRebuildAtItsSize() {
-        CountingCodecs codecs = new CountingCodecs();
-        try (FecDecoder dec = new FecDecoder(10, 3, codecs);
-             FecEncoder enc = new FecEncoder(10, 3, 0, codecs.kernel)) {
-            assertEquals(0, codecs.created, "the decoder's codec waits for a rebuild");
-            Random rnd = new Random(41);
-            List<byte[]> wire = FecTestKit.encodeAll(enc, FecDecoderTest.randomPayloads(rnd, 10, 100));
-            int longest = 0;
-            for (byte[] w : wire) {
-                longest = Math.max(longest, w.length - FecPacket.HEADER_SIZE);
-            }
-            for (int i = 1; i < wire.size(); i++) { // the first data shard is lost
-                feed(dec, rxBuf, wire.get(i), 0, sink);
-                if (i < 10) {
-                    assertEquals(0, dec.groupCapacity());
+    void aRebuildBorrowsItsThreadsGroupBufferAtTheGroupsSize() throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread fresh = new Thread(() -> {
+            try {
+                CountingCodecs codecs = new CountingCodecs();
+                try (FecDecoder dec = new FecDecoder(10, 3, codecs);
+                     FecEncoder enc = new FecEncoder(10, 3, 0, codecs.kernel)) {
+                    assertEquals(0, codecs.created, "the decoder's codec waits for a rebuild");
+                    Random rnd = new Random(41);
+                    List<byte[]> wire = FecTestKit.encodeAll(enc, FecDecoderTest.randomPayloads(rnd, 10, 100));
+                    int longest = 0;
+                    for (byte[] w : wire) {
+                        longest = Math.max(longest, w.length - FecPacket.HEADER_SIZE);
+                    }
+                    for (int i = 1; i < wire.size(); i++) { // the first data shard is lost
+                        feed(dec, rxBuf, wire.get(i), 0, sink);
+                        if (i < 10) {
+                            assertEquals(0, GroupScratch.threadCapacity());
+                        }
+                    }
+                    assertEquals(1, dec.fecRecovered());
+                    assertEquals(1, codecs.created);
+                    assertEquals(13 * longest, GroupScratch.threadCapacity());
                 }
+            } catch (Throwable e) {
+                failure[0] = e;
             }
-            assertEquals(1, dec.fecRecovered());
-            assertEquals(1, codecs.created);
-            assertEquals(13 * longest, dec.groupCapacity());
+        });
+        fresh.start();
+        fresh.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+    }
+
+    /** A sink that feeds another decoder on the same thread does not get the same scratch. */
+    @Test
+    void aDecodeInsideASinkRebuildsInItsOwnBuffer() {
+        Random rnd = new Random(43);
+        ReedSolomonFactory codecs = Kernel.active().reedSolomon();
+        List<byte[]> outer;
+        List<byte[]> inner;
+        try (FecEncoder a = new FecEncoder(4, 2, 0, codecs); FecEncoder b = new FecEncoder(4, 2, 0, codecs)) {
+            outer = FecTestKit.encodeAll(a, FecDecoderTest.randomPayloads(rnd, 4, 200));
+            inner = FecTestKit.encodeAll(b, FecDecoderTest.randomPayloads(rnd, 4, 200));
+        }
+        ByteBuffer innerBuf = ByteBuffer.allocate(1500);
+        Collector innerSink = new Collector();
+        Collector outerSink = new Collector();
+        try (FecDecoder outerDec = new FecDecoder(4, 2, codecs);
+             FecDecoder innerDec = new FecDecoder(4, 2, codecs)) {
+            for (int i = 1; i < 4; i++) {
+                feed(innerDec, innerBuf, inner.get(i), 0, innerSink);
+            }
+            KcpSink nesting = (kcp, regular) -> {
+                // the inner group completes while the outer one's first shard is handed on
+                if (!regular && innerDec.fecRecovered() == 0) {
+                    feed(innerDec, innerBuf, inner.get(4), 0, innerSink);
+                }
+                return outerSink.input(kcp, regular);
+            };
+            for (int i = 2; i < 6; i++) { // outer data shards 0 and 1 lost, rebuilt together
+                feed(outerDec, rxBuf, outer.get(i), 0, nesting);
+            }
+            assertEquals(2, outerDec.fecRecovered());
+            assertEquals(1, innerDec.fecRecovered());
+            for (int i = 0; i < 2; i++) {
+                byte[] kcp = java.util.Arrays.copyOfRange(outer.get(i), 8, outer.get(i).length);
+                assertEquals(1, outerSink.count(kcp), "outer shard " + i);
+            }
+            assertEquals(1, innerSink.count(java.util.Arrays.copyOfRange(inner.get(0), 8, inner.get(0).length)));
         }
     }
 

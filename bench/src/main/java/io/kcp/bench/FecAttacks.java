@@ -65,18 +65,17 @@ final class FecAttacks {
     static Attack shapeFlip(int max) {
         List<byte[]> out = new ArrayList<>(ring(128, 125, 0));
         Random rnd = new Random(2);
-        boolean shapeA = true; // 128+125; B is 127+126; both have 253 shards
         for (long j = 2; out.size() < max; j++) {
-            // seqid 128 as parity: shape A expects parity there, so only the ring changes (to B)
+            // In shape A (128+125; B is 127+126, both of 253 shards), seqid 128 is a parity slot:
+            // sent as parity it only turns the ring to B.
             out.add(packet(128, false, SMALL, rnd));
-            // a trigger at ring index 256 (after both shapes' edges) that does not fit shape A
+            // A trigger at ring index 256 (after both shapes' edges) that does not fit shape A.
             int t = (int) (256 + RING * j);
-            boolean expectData = Integer.remainderUnsigned(t, 253) < (shapeA ? 128 : 127);
+            boolean expectData = Integer.remainderUnsigned(t, 253) < 128;
             out.add(packet(t, !expectData, SMALL, rnd));
-            shapeA = false;
-            // seqid 128 as data: shape B expects parity, so it re-detects at once (to A)
+            // In shape B seqid 128 is a parity slot too: sent as data it turns the ring back and
+            // makes the decoder re-detect A at once.
             out.add(packet(128, true, SMALL, rnd));
-            shapeA = true;
         }
         return new Attack("shape flip 128+125 <-> 127+126", 0, 0, trim(out, max));
     }

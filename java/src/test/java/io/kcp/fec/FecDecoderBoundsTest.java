@@ -80,13 +80,12 @@ class FecDecoderBoundsTest {
     void alternatingShapesChangeItAtMostOncePerSecond() {
         CountingCodecs codecs = new CountingCodecs();
         List<byte[]> attack = new ArrayList<>(ring(128, 125, 0));
-        boolean shapeA = true;
         for (long j = 2; attack.size() < 3000; j++) {
-            attack.add(shard(128, false, 24));
+            attack.add(shard(128, false, 24)); // fits 128+125, turns the ring to 127+126
             int t = (int) (256 + AutoTune.SAMPLES * j);
-            boolean expectData = Integer.remainderUnsigned(t, 253) < (shapeA ? 128 : 127);
-            attack.add(shard(t, !expectData, 24));
-            attack.add(shard(128, true, 24));
+            boolean expectData = Integer.remainderUnsigned(t, 253) < 128;
+            attack.add(shard(t, !expectData, 24)); // does not fit 128+125: re-detect
+            attack.add(shard(128, true, 24)); // does not fit 127+126: turns it back, re-detect
         }
         int millis = 0;
         try (FecInput in = new FecInput(0, 0, codecs)) {

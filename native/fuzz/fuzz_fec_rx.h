@@ -2,8 +2,13 @@
  * The FEC receive side of kcp-go 5.6.1 as io.kcp.fec.FecDecoder implements it, in C, so that
  * fuzz_inbound.c can drive the C Reed-Solomon code the way the Java decoder does: a queue
  * sorted by seqid (duplicates dropped, at most 3 * (ds+ps) shards, 60 s expiry), a group at
- * seqid - seqid % (ds+ps), and kcp_rs_reconstruct_data_buf over the group's slots once ds of
- * its shards are queued. No autotune: the harness changes the shape itself.
+ * seqid - seqid % (ds+ps), and kcp_rs_reconstruct_data_buf over the group's slots, max_len
+ * apart, once ds of its shards are queued. No autotune: the harness asks for shape changes
+ * itself, and they pass the decoder's token bucket (two in a row, then one per second) or are
+ * refused. As in the decoder, codecs are created when a group first needs rebuilding and kept
+ * for the last three shapes, and each queued shard holds exactly its bytes. The group buffer is
+ * exactly the span of each rebuild (the decoder borrows one per thread that may be larger), so
+ * that any read or write past the group shows.
  *
  * Included by fuzz_inbound.c only (each .c file in native/fuzz is a fuzz target of its own).
  */
@@ -23,6 +28,9 @@
 #define FEC_TYPE_PARITY 0xF2
 #define FEC_RX_MULTI 3
 #define FEC_EXPIRE_MS 60000
+#define FEC_SHAPE_BURST 2          /* FecDecoder.SHAPE_CHANGE_BURST */
+#define FEC_SHAPE_INTERVAL_MS 1000 /* FecDecoder.SHAPE_CHANGE_INTERVAL_MS */
+#define FEC_CODECS 3               /* CodecCache.CAPACITY */
 #define FEC_MAX_DS 20 /* the shapes the harness uses */
 #define FEC_MAX_PS 10
 #define FEC_MAX_N (FEC_MAX_DS + FEC_MAX_PS)
@@ -50,9 +58,12 @@ typedef struct {
 
 typedef struct {
     int ds, ps, n;
-    kcp_rs *rs;
-    size_t stride;  /* slot size: the longest shard */
-    uint8_t *group; /* n slots, exactly n * stride bytes */
+    kcp_rs *codecs[FEC_CODECS]; /* the last shapes rebuilt, most recent first */
+    int n_codecs;
+    uint64_t codecs_created;
+    int shape_tokens; /* the token bucket of shape changes */
+    uint32_t shape_tokens_at;
+    uint8_t *group; /* the last rebuild's n slots of recovered_len bytes; NULL before one */
     uint8_t present[FEC_MAX_N];
     size_t slot_len[FEC_MAX_N];
     fec_entry rx[FEC_RX_CAP];
@@ -67,25 +78,58 @@ typedef struct {
     uint64_t parity_shards, short_shards, too_few;
 } fec_rx;
 
-/* Sets the shape (as autotune would); queued shards stay, as in FecDecoder.shape. */
-static void fec_rx_shape(fec_rx *d, int ds, int ps) {
+static void fec_rx_set_shape(fec_rx *d, int ds, int ps) {
     FEC_REQUIRE(ds >= 1 && ds <= FEC_MAX_DS && ps >= 1 && ps <= FEC_MAX_PS);
-    kcp_rs_free(d->rs);
-    d->rs = kcp_rs_new(ds, ps);
-    FEC_REQUIRE(d->rs != NULL);
     d->ds = ds;
     d->ps = ps;
     d->n = ds + ps;
-    free(d->group);
-    d->group = (uint8_t *)malloc((size_t)d->n * d->stride);
-    FEC_REQUIRE(d->group != NULL);
+}
+
+/* A change of shape as autotune would make it, through FecDecoder's token bucket; queued
+ * shards stay. Returns 1 when the shape changed, 0 when refused or already that shape. */
+static int fec_rx_retune(fec_rx *d, int ds, int ps, uint32_t now) {
+    if (ds == d->ds && ps == d->ps) return 0;
+    if (d->shape_tokens < FEC_SHAPE_BURST) {
+        uint32_t accrued = (now - d->shape_tokens_at) / FEC_SHAPE_INTERVAL_MS;
+        if (accrued >= (uint32_t)(FEC_SHAPE_BURST - d->shape_tokens)) {
+            d->shape_tokens = FEC_SHAPE_BURST;
+        } else {
+            d->shape_tokens += (int)accrued;
+            d->shape_tokens_at += accrued * FEC_SHAPE_INTERVAL_MS;
+        }
+    }
+    if (d->shape_tokens == 0) return 0;
+    if (d->shape_tokens-- == FEC_SHAPE_BURST) d->shape_tokens_at = now;
+    fec_rx_set_shape(d, ds, ps);
+    return 1;
+}
+
+/* The codec of the current shape, from the last ones used or created (CodecCache.get). */
+static kcp_rs *fec_rx_codec(fec_rx *d) {
+    int i = 0;
+    while (i < d->n_codecs && (kcp_rs_data_shards(d->codecs[i]) != d->ds ||
+                               kcp_rs_parity_shards(d->codecs[i]) != d->ps))
+        i++;
+    kcp_rs *c;
+    if (i < d->n_codecs) {
+        c = d->codecs[i];
+    } else {
+        c = kcp_rs_new(d->ds, d->ps);
+        FEC_REQUIRE(c != NULL);
+        d->codecs_created++;
+        if (d->n_codecs == FEC_CODECS) kcp_rs_free(d->codecs[--d->n_codecs]);
+        i = d->n_codecs++;
+    }
+    memmove(&d->codecs[1], &d->codecs[0], (size_t)i * sizeof(kcp_rs *));
+    d->codecs[0] = c;
+    return c;
 }
 
 static fec_rx *fec_rx_new(int ds, int ps) {
     fec_rx *d = (fec_rx *)calloc(1, sizeof(*d));
     FEC_REQUIRE(d != NULL);
-    d->stride = FEC_MAX_DATAGRAM - FEC_HEADER;
-    fec_rx_shape(d, ds, ps);
+    fec_rx_set_shape(d, ds, ps);
+    d->shape_tokens = FEC_SHAPE_BURST;
     return d;
 }
 
@@ -100,20 +144,24 @@ static void fec_rx_drop(fec_rx *d, int first, int k) {
 static void fec_rx_free(fec_rx *d) {
     if (!d) return;
     fec_rx_drop(d, 0, d->count);
-    kcp_rs_free(d->rs);
+    for (int i = 0; i < d->n_codecs; i++) kcp_rs_free(d->codecs[i]);
     free(d->group);
     free(d);
 }
 
-/* Copies the group's shards into their slots (a later seqid with the same slot overwrites,
- * as in kcp-go), zero-pads them to max_len and rebuilds the missing data shards. */
+/* Copies the group's shards into their slots, max_len apart (a later seqid with the same slot
+ * overwrites, as in kcp-go), zero-pads them to max_len and rebuilds the missing data shards. */
 static void fec_rx_rebuild(fec_rx *d, int first, int num, size_t max_len, int clean) {
+    kcp_rs *rs = fec_rx_codec(d);
+    free(d->group);
+    d->group = (uint8_t *)malloc((size_t)d->n * max_len);
+    FEC_REQUIRE(d->group != NULL);
     for (int i = first; i < first + num; i++) {
         const fec_entry *e = &d->rx[i];
         int slot = (int)(e->seqid % (uint32_t)d->n);
         size_t k = e->len - FEC_HEADER;
-        FEC_REQUIRE(k <= d->stride);
-        memcpy(d->group + (size_t)slot * d->stride, e->bytes + FEC_HEADER, k);
+        FEC_REQUIRE(k <= max_len);
+        memcpy(d->group + (size_t)slot * max_len, e->bytes + FEC_HEADER, k);
         d->slot_len[slot] = k;
     }
     int have = 0;
@@ -121,10 +169,10 @@ static void fec_rx_rebuild(fec_rx *d, int first, int num, size_t max_len, int cl
         if (!d->present[slot]) continue;
         have++;
         if (d->slot_len[slot] < max_len)
-            memset(d->group + (size_t)slot * d->stride + d->slot_len[slot], 0,
+            memset(d->group + (size_t)slot * max_len + d->slot_len[slot], 0,
                    max_len - d->slot_len[slot]);
     }
-    int rc = kcp_rs_reconstruct_data_buf(d->rs, d->group, d->stride, max_len, d->present);
+    int rc = kcp_rs_reconstruct_data_buf(rs, d->group, max_len, max_len, d->present);
     /* Fewer distinct slots than shards happens only when seqids that are not aligned to the
      * shape (hostile ones, near the u32 wrap) share a slot; then the codec must refuse. */
     FEC_REQUIRE(rc == (have >= d->ds ? KCP_RS_OK : KCP_RS_ETOOFEW));
@@ -157,7 +205,7 @@ static void fec_rx_recover(fec_rx *d, int search_begin, int search_end, uint32_t
     }
     if (num_data == d->ds) {
         fec_rx_drop(d, first, num);
-    } else if (num >= d->ds) {
+    } else if (num >= d->ds && max_len >= 1) { /* klauspost rejects empty shards */
         d->recovered_first_seqid = begin;
         fec_rx_rebuild(d, first, num, max_len, clean);
         fec_rx_drop(d, first, num);

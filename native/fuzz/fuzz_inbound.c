@@ -269,8 +269,8 @@ static int inbound(harness *h, const uint8_t *dg, size_t len, int clean) {
     int checkable = rx->recovered_clean && h->tx && rx->ds == h->tx->ds && rx->ps == h->tx->ps;
     for (int i = 0; i < rx->n_recovered; i++) {
         int slot = rx->recovered[i];
-        const uint8_t *r = rx->group + (size_t)slot * rx->stride;
         size_t rlen = rx->recovered_len;
+        const uint8_t *r = rx->group + (size_t)slot * rlen;
         if (checkable) {
             const fec_sent *s = fec_tx_sent(h->tx, rx->recovered_first_seqid + (uint32_t)slot);
             if (s) {
@@ -594,8 +594,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 uint8_t s = u8(&r);
                 int ds = 1 + s % FEC_MAX_DS, ps = 1 + (s >> 5) % FEC_MAX_PS;
                 if (!h.rx) h.rx = fec_rx_new(1, 1);
-                fec_rx_shape(h.rx, ds, ps);
-                if (!h.tx || ds != h.tx->ds || ps != h.tx->ps) h.tainted = 1;
+                fec_rx_retune(h.rx, ds, ps, h.now); /* or refused by the token bucket */
+                if (!h.tx || h.rx->ds != h.tx->ds || h.rx->ps != h.tx->ps) h.tainted = 1;
                 break;
             }
             case 12: kcp_arq_flush_acks(h.a, h.now); break;

@@ -145,7 +145,7 @@ static int reconstruct(kcp_rs *rs, uint8_t *const *shards, size_t len, const uin
                 out[n_out++] = shards[i];
             }
         }
-        const kcp_rs_mat *dec = kcp_rs_cache_get(rs->cache, &key, rs->enc.coef);
+        const kcp_rs_mat *dec = kcp_rs_cache_get(rs->cache, &key);
         if (!dec) return KCP_RS_ENOMEM;
         kernel(dec, NULL, n_out, in, out, len);
     }

@@ -21,8 +21,6 @@ struct kcp_rs_cache {
     unsigned set_mask;
     slot *slots; /* (set_mask + 1) * WAYS */
     uint64_t clock, hits, misses;
-    uint8_t *sub;  /* max_rows^2: the k x k system, inverted in place (lazy) */
-    uint8_t *work; /* 2 * max_rows^2 for the inversion (lazy) */
 };
 
 kcp_rs_cache *kcp_rs_cache_new(int ds, int ps) {
@@ -50,8 +48,6 @@ void kcp_rs_cache_free(kcp_rs_cache *c) {
         for (unsigned i = 0; i < (c->set_mask + 1) * WAYS; i++) free(c->slots[i].mat.coef);
     }
     free(c->slots);
-    free(c->sub);
-    free(c->work);
     free(c);
 }
 
@@ -69,46 +65,45 @@ static int key_eq(const kcp_rs_key *a, const kcp_rs_key *b) {
 
 static int key_has(const kcp_rs_key *k, int i) { return (int)((k->w[i >> 6] >> (i & 63)) & 1); }
 
-/* Fills s->mat with the rows rebuilding the k missing data shards m_j from the key's shards:
- * the present data shards d_c (index order), then the k parity shards q_i it uses (the key
- * holds exactly ds shards). Since q_i = sum_c E[q_i][c] d_c, the unknowns solve
- *     A d_m = q - E[q][present] d_present,   A = E[q][m] (k x k),
- * so with B = inv(A): d_m_j = sum_i B[j][i] q_i + sum_c (sum_i B[j][i] E[q_i][c]) d_c.
- * This is inv(E[key]) restricted to the missing rows (inverses are unique, so the bytes are
- * klauspost's), at O(k^3 + k^2 ds) instead of O(ds^3). 0, or -1 if A is singular. */
-static int compute(kcp_rs_cache *c, const kcp_rs_key *key, const uint8_t *parity_rows, slot *s) {
-    int ds = c->ds, k = 0, nq = 0;
-    int missing[KCP_RS_MAX_SHARDS], used[KCP_RS_MAX_SHARDS];
+/* Fills s->mat with the rows rebuilding the k missing data shards m_j from the key's ds shards
+ * S (in index order). Every shard is the value at its index of one polynomial of degree < ds
+ * (see kcp_rs_build_parity), so this is interpolation over S:
+ *     d_m = sum over s in S of L_s(m) * shard_s,   L_s(m) = prod_{t in S, t != s} (m - t) / (s - t)
+ * which is inv(E[S]) restricted to the missing rows (inverses are unique, so the bytes are
+ * klauspost's, for any input), at O(ds^2 + k ds) lookups and without a matrix inversion. In
+ * logarithms: L_s(m) = exp(log P(m) - log(m - s) - log w_s), P(m) = prod_s (m - s),
+ * w_s = prod_{t != s} (s - t). */
+static void compute(kcp_rs_cache *c, const kcp_rs_key *key, slot *s) {
+    int ds = c->ds, n = c->ds + c->ps, k = 0, np = 0;
+    uint8_t points[KCP_RS_MAX_SHARDS];
+    int missing[KCP_RS_MAX_SHARDS];
+    unsigned logw[KCP_RS_MAX_SHARDS];
+    for (int i = 0; i < n; i++)
+        if (key_has(key, i)) points[np++] = (uint8_t)i;
     for (int i = 0; i < ds; i++)
         if (!key_has(key, i)) missing[k++] = i;
-    for (int p = 0; p < c->ps && nq < k; p++)
-        if (key_has(key, ds + p)) used[nq++] = p;
-    if (nq != k) return -1;
-    uint8_t *a = c->sub;
-    for (int i = 0; i < k; i++)
-        for (int j = 0; j < k; j++)
-            a[(size_t)i * k + j] = parity_rows[(size_t)used[i] * ds + missing[j]];
-    if (kcp_rs_invert(a, k, c->work) != 0) return -1;
-    for (int j = 0; j < k; j++) {
-        const uint8_t *bj = a + (size_t)j * k;
-        uint8_t *row = s->mat.coef + (size_t)j * ds;
-        int col = 0;
-        for (int d = 0; d < ds; d++) {
-            if (!key_has(key, d)) continue;
-            uint8_t acc = 0;
-            for (int i = 0; i < k; i++)
-                acc ^= kcp_rs_gf_mul_table[bj[i]][parity_rows[(size_t)used[i] * ds + d]];
-            row[col++] = acc;
+    memset(logw, 0, sizeof(unsigned) * (size_t)np);
+    for (int i = 0; i < np; i++) {
+        for (int j = i + 1; j < np; j++) {
+            unsigned l = kcp_rs_gf_log[points[i] ^ points[j]];
+            logw[i] += l;
+            logw[j] += l;
         }
-        for (int i = 0; i < k; i++) row[col++] = bj[i];
+        logw[i] %= 255;
+    }
+    for (int j = 0; j < k; j++) {
+        unsigned m = (unsigned)missing[j], logp = 0;
+        for (int i = 0; i < np; i++) logp += kcp_rs_gf_log[m ^ points[i]];
+        logp %= 255;
+        uint8_t *row = s->mat.coef + (size_t)j * ds;
+        for (int i = 0; i < np; i++)
+            row[i] = kcp_rs_gf_exp[(logp + 510 - kcp_rs_gf_log[m ^ points[i]] - logw[i]) % 255];
     }
     s->mat.rows = k;
     s->mat.cols = ds;
-    return 0;
 }
 
-const kcp_rs_mat *kcp_rs_cache_get(kcp_rs_cache *c, const kcp_rs_key *key,
-                                   const uint8_t *parity_rows) {
+const kcp_rs_mat *kcp_rs_cache_get(kcp_rs_cache *c, const kcp_rs_key *key) {
     slot *set = c->slots + (size_t)(key_hash(key) & c->set_mask) * WAYS;
     slot *victim = &set[0];
     c->clock++;
@@ -122,20 +117,11 @@ const kcp_rs_mat *kcp_rs_cache_get(kcp_rs_cache *c, const kcp_rs_key *key,
         if (s->stamp < victim->stamp) victim = s;
     }
     c->misses++;
-    if (!c->sub) {
-        c->sub = (uint8_t *)malloc((size_t)c->max_rows * (size_t)c->max_rows);
-        if (!c->sub) return NULL;
-    }
-    if (!c->work) {
-        c->work = (uint8_t *)malloc(2 * (size_t)c->max_rows * (size_t)c->max_rows);
-        if (!c->work) return NULL;
-    }
     if (!victim->mat.coef) {
         victim->mat.coef = (uint8_t *)malloc((size_t)c->max_rows * (size_t)c->ds);
         if (!victim->mat.coef) return NULL;
     }
-    victim->stamp = 0; /* stays empty if the computation fails */
-    if (compute(c, key, parity_rows, victim) != 0) return NULL;
+    compute(c, key, victim);
     victim->key = *key;
     victim->stamp = c->clock;
     return &victim->mat;

@@ -53,8 +53,6 @@ typedef struct kcp_rs_mat {
 
 /* out (ps x ds) = parity rows of klauspost's default matrix. */
 void kcp_rs_build_parity(int ds, int ps, uint8_t *out);
-/* Inverts the n x n matrix m in place. work: 2*n*n bytes. 0, or -1 when singular. */
-int kcp_rs_invert(uint8_t *m, int n, uint8_t *work);
 
 /* ---- kernels: out[k] = sum over c of M[rows[k]][c] * in[c], for k < n_out ----
  * rows == NULL means rows 0..n_out-1. in has m->cols entries. Outputs never overlap inputs. */
@@ -89,10 +87,8 @@ typedef struct kcp_rs_key {
 kcp_rs_cache *kcp_rs_cache_new(int ds, int ps);
 void kcp_rs_cache_free(kcp_rs_cache *c);
 /* The matrix rebuilding the missing data shards (in index order) from the shards of key (in
- * index order); computed on a miss from the parity rows. NULL when out of memory (the
- * submatrix is never singular: any ds rows of E are independent). */
-const kcp_rs_mat *kcp_rs_cache_get(kcp_rs_cache *c, const kcp_rs_key *key,
-                                   const uint8_t *parity_rows);
+ * index order); computed on a miss. NULL when out of memory. */
+const kcp_rs_mat *kcp_rs_cache_get(kcp_rs_cache *c, const kcp_rs_key *key);
 void kcp_rs_cache_counts(const kcp_rs_cache *c, uint64_t *hits, uint64_t *misses);
 
 #endif

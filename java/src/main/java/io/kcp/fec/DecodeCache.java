@@ -2,44 +2,50 @@ package io.kcp.fec;
 
 /**
  * A small LRU of decode plans keyed by erasure pattern: which shards the inputs are (the first
- * {@code k} present ones) and which shards are rebuilt. A plan holds the coding tables of its
- * output rows. Evicted plans are refilled in place, so a full cache allocates only the small
- * matrices of the inversion on a miss.
+ * {@code k} present ones) and which shards are rebuilt. A plan holds the rows that rebuild its
+ * outputs ({@link GfMatrix#interpolationRows}) and, when they are small enough, their coding
+ * tables.
+ *
+ * <p>The cache is bounded in bytes as well as in plans, because a peer chooses the patterns: at
+ * most {@value #CAPACITY} plans and {@value #BUDGET} bytes of rows and tables. Plans whose
+ * tables would exceed {@value #MAX_PLAN_TABLES} bytes keep only their rows (at most 64 KiB) and
+ * the kernel builds tables as it codes. An evicted plan's arrays are reused when they fit, so a
+ * cache of one shape's plans stops allocating once it is full.
  */
 final class DecodeCache {
 
     static final int CAPACITY = 8;
+    static final int BUDGET = 256 << 10;
+    static final int MAX_PLAN_TABLES = 64 << 10;
 
-    /** One erasure pattern's inputs, outputs and coding tables. */
+    /** One erasure pattern's inputs, outputs and coding rows (and maybe tables). */
     static final class Plan {
         final long[] inputMask = new long[4];
         final long[] outputMask = new long[4];
-        final int[] inputs;
-        final int[] outputs;
         int outputCount;
-        final long[][] tables;
+        byte[] rows = new byte[0];
+        /** Null when the kernel builds the tables itself. */
+        long[][] tables;
         long lastUse;
 
-        Plan(int k, int maxOutputs) {
-            inputs = new int[k];
-            outputs = new int[maxOutputs];
-            tables = CodingKernel.allocateTables(k, maxOutputs);
+        long bytes() {
+            return rows.length + (tables == null ? 0 : (long) tables.length * CodingKernel.TABLE_BYTES);
         }
     }
 
     private final int k;
-    private final int maxOutputs;
-    private final int[][] matrix;
     private final Plan[] plans = new Plan[CAPACITY];
+    private final int[] logWeights;
+    private Plan spare;
     private int size;
+    private long bytes;
     private long clock;
     private long hits;
     private long misses;
 
-    DecodeCache(int[][] matrix, int k, int maxOutputs) {
-        this.matrix = matrix;
+    DecodeCache(int k) {
         this.k = k;
-        this.maxOutputs = maxOutputs;
+        this.logWeights = new int[k];
     }
 
     /**
@@ -57,49 +63,49 @@ final class DecodeCache {
             }
         }
         misses++;
-        Plan p;
-        if (size < CAPACITY) {
-            p = new Plan(k, maxOutputs);
-            plans[size++] = p;
-        } else {
-            p = plans[0];
-            for (int i = 1; i < size; i++) {
-                if (plans[i].lastUse < p.lastUse) {
-                    p = plans[i];
-                }
-            }
+        int rowBytes = outputCount * k;
+        int tableCount = CodingKernel.chunks(outputCount) * k;
+        boolean keepTables = (long) tableCount * CodingKernel.TABLE_BYTES <= MAX_PLAN_TABLES;
+        long need = rowBytes + (keepTables ? (long) tableCount * CodingKernel.TABLE_BYTES : 0);
+        while (size > 0 && (size == CAPACITY || bytes + need > BUDGET)) {
+            evictOldest();
+        }
+        Plan p = spare != null ? spare : new Plan();
+        spare = null;
+        if (p.rows.length < rowBytes) {
+            p.rows = new byte[rowBytes];
+        }
+        if (!keepTables) {
+            p.tables = null;
+        } else if (p.tables == null || p.tables.length < tableCount) {
+            p.tables = new long[tableCount][256];
         }
         System.arraycopy(inputMask, 0, p.inputMask, 0, 4);
         System.arraycopy(outputMask, 0, p.outputMask, 0, 4);
-        System.arraycopy(inputs, 0, p.inputs, 0, k);
-        System.arraycopy(outputs, 0, p.outputs, 0, outputCount);
         p.outputCount = outputCount;
         p.lastUse = clock;
-        CodingKernel.fillTables(p.tables, outputRows(inputs, outputs, outputCount), outputCount, k);
+        GfMatrix.interpolationRows(inputs, k, outputs, outputCount, p.rows, logWeights);
+        if (p.tables != null) {
+            CodingKernel.fillTables(p.tables, p.rows, outputCount, k);
+        }
+        plans[size++] = p;
+        bytes += p.bytes();
         return p;
     }
 
-    /**
-     * Rows that rebuild each output from the inputs: for a data shard, its row of the inverse of
-     * the inputs' encoding rows; for a parity shard, its encoding row times that inverse.
-     */
-    private int[][] outputRows(int[] inputs, int[] outputs, int outputCount) {
-        int[][] sub = new int[k][];
-        for (int i = 0; i < k; i++) {
-            sub[i] = matrix[inputs[i]];
-        }
-        int[][] inv = GfMatrix.invert(sub);
-        int[][] rows = new int[outputCount][];
-        for (int j = 0; j < outputCount; j++) {
-            int s = outputs[j];
-            if (s < k) {
-                rows[j] = inv[s];
-            } else {
-                rows[j] = new int[k];
-                GfMatrix.multiplyRow(matrix[s], inv, rows[j]);
+    /** Drops the least recently used plan; its arrays wait in {@link #spare} for reuse. */
+    private void evictOldest() {
+        int oldest = 0;
+        for (int i = 1; i < size; i++) {
+            if (plans[i].lastUse < plans[oldest].lastUse) {
+                oldest = i;
             }
         }
-        return rows;
+        Plan p = plans[oldest];
+        plans[oldest] = plans[--size];
+        plans[size] = null;
+        bytes -= p.bytes();
+        spare = p;
     }
 
     private static boolean sameMask(long[] a, long[] b) {
@@ -112,5 +118,10 @@ final class DecodeCache {
 
     long misses() {
         return misses;
+    }
+
+    /** Bytes of rows and tables the cached plans hold (the spare's arrays not included). */
+    long bytes() {
+        return bytes;
     }
 }

@@ -13,6 +13,25 @@ import java.util.Arrays;
  * first) and shards older than 60 s expire. The peer's ds/ps are re-detected from the data/parity
  * pattern whenever a shard's type does not fit its position in the current shape.
  *
+ * <p>Where it differs from kcp-go, it is to bound what a peer can make it spend (kcp-go
+ * re-detects on any datagram, duplicates included, and builds a codec per change):
+ * <ul>
+ * <li>a duplicate of a queued shard is dropped before it reaches the shape detector;
+ * <li>the shape changes at most {@value #SHAPE_CHANGE_BURST} times in a row, then once per
+ *     {@value #SHAPE_CHANGE_INTERVAL_MS} ms of the caller's clock (a token bucket): a kcp-go
+ *     peer's shape is fixed per session, so a legitimate peer needs the first detection and
+ *     perhaps one change after (a peer that restarts with another configuration), both
+ *     immediate; a flood of changes costs at most one per second;
+ * <li>codecs are created when a group first needs rebuilding and kept per shape
+ *     ({@link CodecCache}); shards are stored at their own size ({@link ShardStore}); a group is
+ *     rebuilt in a buffer the decoders on one thread share ({@link GroupScratch}), as large as
+ *     that group's shards need.
+ * </ul>
+ * What a peer can make one decoder hold: the queued shards (at most {@code 3 * 256 + 1}, each
+ * its bytes plus about 50 bytes, in an array at most 1.5 times that, so about 1.7 MiB once
+ * 1.16 MB of full-size shards are queued) and {@value CodecCache#CAPACITY} codecs (see
+ * {@link DecodeCache} for what a Java codec keeps).
+ *
  * <p>Time is an argument ({@code now}, u32 milliseconds, wrap-safe). Not thread-safe, not
  * re-entrant from the sink. Steady-state calls allocate nothing.
  */
@@ -22,34 +41,42 @@ public final class FecDecoder implements AutoCloseable {
     public static final int RX_FEC_MULTI = 3;
     /** Queued shards older than this are dropped. */
     public static final int EXPIRE_MS = 60_000;
+    /** Changes of shape a decoder may make in a row. */
+    public static final int SHAPE_CHANGE_BURST = 2;
+    /** Beyond the burst, one change of shape per this many ms of the caller's clock. */
+    public static final int SHAPE_CHANGE_INTERVAL_MS = 1000;
 
-    /** A queued shard: the FEC packet from its seqid onward. */
+    private static final byte[] ZEROS = new byte[4096];
+
+    /** A queued shard: the FEC packet from its seqid onward, in {@link #store} under its id. */
     private static final class Entry {
-        final byte[] bytes;
+        final int id;
         int seqid;
         boolean data;
         int len;
         int ts;
 
-        Entry(int capacity) {
-            bytes = new byte[capacity];
+        Entry(int id) {
+            this.id = id;
         }
     }
 
-    private final ReedSolomonFactory codecs;
+    private final CodecCache codecs;
     private final int maxDatagram;
-    /** Slot stride in {@link #group}: the largest shard (a packet minus seqid and flag). */
-    private final int stride;
     private final AutoTune autoTune = new AutoTune();
-    private final byte[] zeros;
+    private final ShardStore store = new ShardStore();
 
     private int dataShards;
     private int parityShards;
     private int shardSize;
     private int rxLimit;
-    private ReedSolomon codec;
-    private ByteBuffer group;
-    private ByteBuffer groupView;
+    /** The token bucket of shape changes: tokens left, and when the next one started to accrue. */
+    private int shapeTokens = SHAPE_CHANGE_BURST;
+    private int shapeTokensAt;
+    private long shapeChanges;
+
+    /** Held from a rebuild to the end of its decode call; slot i at {@code i * recoveredLen}. */
+    private GroupScratch scratch;
     private boolean[] present;
     private int[] slotLen;
 
@@ -57,6 +84,7 @@ public final class FecDecoder implements AutoCloseable {
     private int rxCount;
     private Entry[] pool = new Entry[16];
     private int poolCount;
+    private int entries;
 
     private int[] recovered = new int[1];
     private int recoveredCount;
@@ -86,11 +114,9 @@ public final class FecDecoder implements AutoCloseable {
         if (maxDatagram < FecPacket.HEADER_SIZE_PLUS2) {
             throw new IllegalArgumentException("maxDatagram must be >= 8, got " + maxDatagram);
         }
-        this.codecs = codecs;
+        this.codecs = new CodecCache(codecs);
         this.maxDatagram = maxDatagram;
-        this.stride = maxDatagram - FecPacket.HEADER_SIZE;
-        this.zeros = new byte[stride];
-        shape(dataShards, parityShards, codecs.create(dataShards, parityShards));
+        shape(dataShards, parityShards);
     }
 
     /**
@@ -117,49 +143,39 @@ public final class FecDecoder implements AutoCloseable {
             fecParityShards++;
         }
         recoveredCount = 0;
-        queue(buf, off, len, FecPacket.u32(buf, off), isData, now);
-
-        int calls = 0;
-        if (isData) {
-            sink.input(view(buf, off + FecPacket.HEADER_SIZE_PLUS2, off + len), true);
-            calls++;
-        }
-        for (int i = 0; i < recoveredCount; i++) {
-            int base = recovered[i] * stride;
-            int sz = recoveredLen >= 2 ? FecPacket.u16(group, base) : 0;
-            if (sz >= 2 && sz <= recoveredLen) {
-                if (sink.input(groupView.limit(base + sz).position(base + 2), false) == 0) {
-                    fecRecovered++;
-                }
+        try {
+            queue(buf, off, len, FecPacket.u32(buf, off), isData, now);
+            int calls = 0;
+            if (isData) {
+                sink.input(view(buf, off + FecPacket.HEADER_SIZE_PLUS2, off + len), true);
                 calls++;
-            } else {
-                fecErrs++;
+            }
+            for (int i = 0; i < recoveredCount; i++) {
+                ByteBuffer group = scratch.buffer();
+                int base = recovered[i] * recoveredLen;
+                int sz = recoveredLen >= 2 ? FecPacket.u16(group, base) : 0;
+                if (sz >= 2 && sz <= recoveredLen) {
+                    if (sink.input(scratch.view().limit(base + sz).position(base + 2), false) == 0) {
+                        fecRecovered++;
+                    }
+                    calls++;
+                } else {
+                    fecErrs++;
+                }
+            }
+            return calls;
+        } finally {
+            recoveredCount = 0;
+            if (scratch != null) {
+                scratch.release();
+                scratch = null;
             }
         }
-        recoveredCount = 0;
-        return calls;
     }
 
     /** Queues the shard, recovers its group if it can, and applies the queue limits. */
     private void queue(ByteBuffer buf, int off, int len, int seqid, boolean isData, int now) {
-        autoTune.sample(isData, seqid);
-        boolean dataSlot = Integer.remainderUnsigned(seqid, shardSize) < dataShards;
-        if (dataSlot != isData) {
-            int ds = autoTune.findPeriod(true);
-            int ps = autoTune.findPeriod(false);
-            if (ds > 0 && ps > 0 && ds < 256 && ps < 256
-                    && (ds != dataShards || ps != parityShards)) {
-                if (ds + ps > JavaReedSolomon.MAX_SHARDS) {
-                    // Unreachable (two runs and their edges fit in 258 pulses only if
-                    // ds + ps <= 256); kcp-go would drop the packet here, and so do we.
-                    return;
-                }
-                ReedSolomon c = codecs.create(ds, ps);
-                codec.close();
-                shape(ds, ps, c);
-            }
-        }
-
+        // A shard already queued changes nothing, not even the shape detector.
         int insertAt = 0;
         for (int i = rxCount - 1; i >= 0; i--) {
             int s = rx[i].seqid;
@@ -171,8 +187,28 @@ public final class FecDecoder implements AutoCloseable {
                 break;
             }
         }
+        autoTune.sample(isData, seqid);
+        boolean dataSlot = Integer.remainderUnsigned(seqid, shardSize) < dataShards;
+        if (dataSlot != isData && mayChangeShape(now)) {
+            int ds = autoTune.findPeriod(true);
+            int ps = autoTune.findPeriod(false);
+            if (ds > 0 && ps > 0 && ds < 256 && ps < 256
+                    && (ds != dataShards || ps != parityShards)) {
+                if (ds + ps > JavaReedSolomon.MAX_SHARDS) {
+                    // Unreachable (two runs and their edges fit in 258 pulses only if
+                    // ds + ps <= 256); kcp-go would drop the packet here, and so do we.
+                    return;
+                }
+                if (shapeTokens-- == SHAPE_CHANGE_BURST) {
+                    shapeTokensAt = now;
+                }
+                shape(ds, ps);
+                shapeChanges++;
+            }
+        }
+
         Entry e = obtain();
-        buf.get(off, e.bytes, 0, len);
+        store.put(e.id, buf, off, len, now);
         e.seqid = seqid;
         e.data = isData;
         e.len = len;
@@ -201,13 +237,27 @@ public final class FecDecoder implements AutoCloseable {
         free(0, expired);
     }
 
+    /** True when the token bucket holds a change of shape (refilled first). */
+    private boolean mayChangeShape(int now) {
+        if (shapeTokens < SHAPE_CHANGE_BURST) {
+            int accrued = Integer.divideUnsigned(now - shapeTokensAt, SHAPE_CHANGE_INTERVAL_MS);
+            if (accrued >= SHAPE_CHANGE_BURST - shapeTokens) {
+                shapeTokens = SHAPE_CHANGE_BURST;
+            } else {
+                shapeTokens += accrued;
+                shapeTokensAt += accrued * SHAPE_CHANGE_INTERVAL_MS;
+            }
+        }
+        return shapeTokens > 0;
+    }
+
     /** The group [shardBegin, shardEnd] among rx[searchBegin..searchEnd] (wrap-safe compares). */
     private void recoverGroup(int searchBegin, int searchEnd, int shardBegin, int shardEnd) {
         int numShard = 0;
         int numData = 0;
         int first = 0;
         int maxLen = 0;
-        Arrays.fill(present, false);
+        Arrays.fill(present, 0, shardSize, false);
         for (int i = searchBegin; i <= searchEnd; i++) {
             Entry e = rx[i];
             if (e.seqid - shardEnd > 0) {
@@ -233,29 +283,34 @@ public final class FecDecoder implements AutoCloseable {
     }
 
     /**
-     * Copies the group's shards into their slots (a later seqid with the same slot overwrites,
-     * as in kcp-go), zero-pads them to maxLen and rebuilds the missing data shards.
+     * Copies the group's shards into their slots, {@code maxLen} apart (a later seqid with the
+     * same slot overwrites, as in kcp-go), zero-pads them to maxLen and rebuilds the missing
+     * data shards.
      */
     private void rebuild(int first, int numShard, int maxLen) {
         if (maxLen < 1) {
             return; // klauspost rejects empty shards
         }
+        ReedSolomon codec = codecs.get(dataShards, parityShards);
+        scratch = GroupScratch.take(codec, shardSize * maxLen,
+                (long) shardSize * (maxDatagram - FecPacket.HEADER_SIZE));
+        ByteBuffer g = scratch.buffer();
+        byte[] shards = store.array();
         for (int i = first; i < first + numShard; i++) {
             Entry e = rx[i];
             int slot = Integer.remainderUnsigned(e.seqid, shardSize);
             int n = e.len - FecPacket.HEADER_SIZE;
-            group.put(slot * stride, e.bytes, FecPacket.HEADER_SIZE, n);
+            g.put(slot * maxLen, shards, store.offset(e.id) + FecPacket.HEADER_SIZE, n);
             slotLen[slot] = n;
         }
         for (int slot = 0; slot < shardSize; slot++) {
             if (present[slot]) {
-                int from = slotLen[slot];
-                if (from < maxLen) {
-                    group.put(slot * stride + from, zeros, 0, maxLen - from);
+                for (int at = slotLen[slot]; at < maxLen; at += ZEROS.length) {
+                    g.put(slot * maxLen + at, ZEROS, 0, Math.min(ZEROS.length, maxLen - at));
                 }
             }
         }
-        if (!codec.reconstruct(group.clear(), stride, maxLen, present, true)) {
+        if (!codec.reconstruct(g.clear(), maxLen, maxLen, present, true)) {
             return;
         }
         for (int slot = 0; slot < dataShards; slot++) {
@@ -266,19 +321,15 @@ public final class FecDecoder implements AutoCloseable {
         recoveredLen = maxLen;
     }
 
-    private void shape(int ds, int ps, ReedSolomon c) {
+    private void shape(int ds, int ps) {
         dataShards = ds;
         parityShards = ps;
         shardSize = ds + ps;
         rxLimit = RX_FEC_MULTI * shardSize;
-        codec = c;
-        int bytes = shardSize * stride;
-        if (group == null || group.capacity() < bytes) {
-            group = FecPacket.allocateFor(c, bytes);
-            groupView = group.duplicate();
+        if (present == null || present.length < shardSize) {
+            present = new boolean[shardSize];
+            slotLen = new int[shardSize];
         }
-        present = new boolean[shardSize];
-        slotLen = new int[shardSize];
         if (recovered.length < ds) {
             recovered = new int[ds];
         }
@@ -293,7 +344,7 @@ public final class FecDecoder implements AutoCloseable {
     }
 
     private Entry obtain() {
-        return poolCount > 0 ? pool[--poolCount] : new Entry(maxDatagram);
+        return poolCount > 0 ? pool[--poolCount] : new Entry(entries++);
     }
 
     private void insert(int at, Entry e) {
@@ -314,6 +365,7 @@ public final class FecDecoder implements AutoCloseable {
             pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
         }
         for (int i = first; i < first + n; i++) {
+            store.remove(rx[i].id);
             pool[poolCount++] = rx[i];
         }
         System.arraycopy(rx, first + n, rx, first, rxCount - first - n);
@@ -354,14 +406,34 @@ public final class FecDecoder implements AutoCloseable {
         return fecShortShards;
     }
 
-    /** Empties the queue. */
+    /** Shape changes since construction (the first detection included). */
+    long shapeChanges() {
+        return shapeChanges;
+    }
+
+    /** Codecs created since construction. */
+    long codecsCreated() {
+        return codecs.created();
+    }
+
+    /** Bytes the queued shards take in the store (headers included), and the store's size. */
+    int queuedBytes() {
+        return store.liveBytes();
+    }
+
+    int storeCapacity() {
+        return store.capacity();
+    }
+
+    /** Empties the queue and lets its memory go. */
     public void release() {
         free(0, rxCount);
+        store.clear();
     }
 
     @Override
     public void close() {
         release();
-        codec.close();
+        codecs.close();
     }
 }

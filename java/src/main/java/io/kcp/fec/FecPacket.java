@@ -56,7 +56,11 @@ public final class FecPacket {
 
     /** Direct memory for a native codec, the heap for the Java one (which codes arrays in place). */
     static ByteBuffer allocateFor(ReedSolomon codec, int size) {
-        return codec instanceof JavaReedSolomon ? ByteBuffer.allocate(size)
-                : ByteBuffer.allocateDirect(size);
+        return codesHeap(codec) ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
+    }
+
+    /** True for a codec that works best on heap buffers. */
+    static boolean codesHeap(ReedSolomon codec) {
+        return codec instanceof JavaReedSolomon;
     }
 }

@@ -45,14 +45,13 @@ final class Gf256 {
         return EXP[255 - LOG[a]];
     }
 
-    /** {@code a^n} for {@code n >= 0}, with {@code 0^0 = 1} as the Vandermonde matrix needs. */
-    static int pow(int a, int n) {
-        if (n == 0) {
-            return 1;
-        }
-        if (a == 0) {
-            return 0;
-        }
-        return EXP[(LOG[a] * n) % 255];
+    /** The discrete logarithm of {@code a} (1..255) to base 2, in 0..254. */
+    static int log(int a) {
+        return LOG[a];
+    }
+
+    /** {@code 2^e} for {@code 0 <= e < 510}. */
+    static int exp(int e) {
+        return EXP[e];
     }
 }

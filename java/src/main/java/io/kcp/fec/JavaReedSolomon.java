@@ -7,6 +7,11 @@ import java.util.Arrays;
  * The pure-Java {@link ReedSolomon}: klauspost/reedsolomon's default matrix, table-driven
  * coding ({@link CodingKernel}). Heap buffers are coded in place; other buffers are copied
  * through a scratch array that grows once to the largest group seen.
+ *
+ * <p>Creating a codec is cheap: the parity rows (shared per shape, {@link ParityRows}) and
+ * their coding tables are only made on the first {@link #encode}, {@link #verify} or
+ * {@link #parityRow}, so a codec that only reconstructs (an FEC decoder's) never pays for them;
+ * decoding needs no matrix at all ({@link GfMatrix}).
  */
 public final class JavaReedSolomon implements ReedSolomon {
 
@@ -16,8 +21,9 @@ public final class JavaReedSolomon implements ReedSolomon {
     private final int k;
     private final int m;
     private final int n;
-    private final int[][] matrix;
-    private final long[][] parityTables;
+    /** Shared with other codecs of this shape: read only. Null until first needed. */
+    private byte[] parity;
+    private long[][] parityTables;
     private final CodingKernel kernel = new CodingKernel();
     private final DecodeCache cache;
     private final int[] inOff;
@@ -37,10 +43,7 @@ public final class JavaReedSolomon implements ReedSolomon {
         k = dataShards;
         m = parityShards;
         n = k + m;
-        matrix = GfMatrix.encodingMatrix(k, m);
-        parityTables = CodingKernel.allocateTables(k, m);
-        CodingKernel.fillTables(parityTables, Arrays.copyOfRange(matrix, k, n), m, k);
-        cache = new DecodeCache(matrix, k, m);
+        cache = new DecodeCache(k);
         inOff = new int[n];
         outOff = new int[n];
         inputs = new int[k];
@@ -75,7 +78,28 @@ public final class JavaReedSolomon implements ReedSolomon {
         if (p < 0 || p >= m) {
             throw new IllegalArgumentException("parity index must be in [0, " + m + "), got " + p);
         }
-        return matrix[k + p].clone();
+        byte[] rows = parity();
+        int[] row = new int[k];
+        for (int c = 0; c < k; c++) {
+            row[c] = rows[p * k + c] & 0xFF;
+        }
+        return row;
+    }
+
+    private byte[] parity() {
+        if (parity == null) {
+            parity = ParityRows.of(k, m);
+        }
+        return parity;
+    }
+
+    private long[][] parityTables() {
+        if (parityTables == null) {
+            long[][] t = CodingKernel.allocateTables(k, m);
+            CodingKernel.fillTables(t, parity(), m, k);
+            parityTables = t;
+        }
+        return parityTables;
     }
 
     @Override
@@ -91,7 +115,7 @@ public final class JavaReedSolomon implements ReedSolomon {
             }
             System.arraycopy(inOff, k, outOff, 0, m);
             byte[] a = group.array();
-            kernel.apply(parityTables, k, m, a, inOff, a, outOff, len);
+            kernel.apply(parityTables(), k, m, a, inOff, a, outOff, len);
         } else {
             byte[] s = scratch(n * len);
             int pos = group.position();
@@ -102,7 +126,7 @@ public final class JavaReedSolomon implements ReedSolomon {
             for (int p = 0; p < m; p++) {
                 outOff[p] = (k + p) * len;
             }
-            kernel.apply(parityTables, k, m, s, inOff, s, outOff, len);
+            kernel.apply(parityTables(), k, m, s, inOff, s, outOff, len);
             for (int p = 0; p < m; p++) {
                 group.put(pos + (k + p) * stride, s, (k + p) * len, len);
             }
@@ -135,7 +159,7 @@ public final class JavaReedSolomon implements ReedSolomon {
                 group.get(pos + i * stride, s, inOff[i], len);
             }
         }
-        kernel.apply(parityTables, k, m, in, inOff, s, outOff, len);
+        kernel.apply(parityTables(), k, m, in, inOff, s, outOff, len);
         for (int p = 0; p < m; p++) {
             group.get(pos + (k + p) * stride, s, (m + p) * len, len);
         }
@@ -182,7 +206,7 @@ public final class JavaReedSolomon implements ReedSolomon {
                 outOff[j] = base + outputs[j] * stride;
             }
             byte[] a = group.array();
-            kernel.apply(plan.tables, k, missing, a, inOff, a, outOff, len);
+            code(plan, a, inOff, a, outOff, len);
         } else {
             byte[] s = scratch((k + missing) * len);
             for (int c = 0; c < k; c++) {
@@ -192,12 +216,21 @@ public final class JavaReedSolomon implements ReedSolomon {
             for (int j = 0; j < missing; j++) {
                 outOff[j] = (k + j) * len;
             }
-            kernel.apply(plan.tables, k, missing, s, inOff, s, outOff, len);
+            code(plan, s, inOff, s, outOff, len);
             for (int j = 0; j < missing; j++) {
                 group.put(pos + outputs[j] * stride, s, outOff[j], len);
             }
         }
         return true;
+    }
+
+    private void code(DecodeCache.Plan plan, byte[] in, int[] inOff, byte[] out, int[] outOff,
+                      int len) {
+        if (plan.tables != null) {
+            kernel.apply(plan.tables, k, plan.outputCount, in, inOff, out, outOff, len);
+        } else {
+            kernel.applyRows(plan.rows, k, plan.outputCount, in, inOff, out, outOff, len);
+        }
     }
 
     /** Decode-matrix cache hits and misses since construction (for tests and tuning). */
@@ -207,6 +240,16 @@ public final class JavaReedSolomon implements ReedSolomon {
 
     long cacheMisses() {
         return cache.misses();
+    }
+
+    /** Bytes of decode rows and tables cached now. */
+    long cacheBytes() {
+        return cache.bytes();
+    }
+
+    /** True once the parity tables exist (after the first encode or verify). */
+    boolean hasParityTables() {
+        return parityTables != null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kcp.fec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -230,6 +231,114 @@ class JavaReedSolomonTest {
             assertEquals(3, rs.cacheHits());
             assertArrayEquals(coded, g.array());
         }
+    }
+
+    /**
+     * Large shapes, shards that are not a codeword: the rows found by interpolation rebuild the
+     * bytes the naive inversion of the first k present shards' rows gives.
+     */
+    @Test
+    void largeShapesRebuildWhatTheInversionGives() {
+        Random rnd = new Random(11);
+        for (int[] shape : new int[][] {{100, 60}, {128, 128}, {200, 56}, {255, 1}}) {
+            int k = shape[0];
+            int m = shape[1];
+            int n = k + m;
+            int len = 5;
+            ReferenceRs ref = new ReferenceRs(k, m);
+            ByteBuffer g = ByteBuffer.allocate(n * len);
+            rnd.nextBytes(g.array());
+            boolean[] present = erase(rnd, n, m);
+            byte[][] shards = read(g, 0, len, len, n);
+            byte[][] expected = ref.rebuild(shards, present, len);
+            try (JavaReedSolomon rs = new JavaReedSolomon(k, m)) {
+                assertTrue(rs.reconstruct(g, len, len, present, false));
+            }
+            byte[][] got = read(g, 0, len, len, n);
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(present[i] ? shards[i] : expected[i], got[i], k + "+" + m + " shard " + i);
+            }
+        }
+    }
+
+    /**
+     * A codec that only reconstructs (an FEC decoder's) never builds the parity tables, which for
+     * 128+125 are 4 MiB, and its decode cache stays within its budget whatever the patterns.
+     */
+    @Test
+    void aDecodingCodecIsCheapToCreateAndToHold() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        JavaReedSolomon rs = new JavaReedSolomon(128, 125);
+        long created = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(created < 16 * 1024, created + " bytes to create a 128+125 codec");
+
+        Random rnd = new Random(19);
+        int len = 24;
+        ByteBuffer g = ByteBuffer.allocate(253 * len);
+        for (int pattern = 0; pattern < 40; pattern++) {
+            rnd.nextBytes(g.array());
+            // all 125 parity shards and 3 data shards present: 125 data shards to rebuild
+            boolean[] present = new boolean[253];
+            for (int d = 0; d < 3; ) {
+                int i = rnd.nextInt(128);
+                d += present[i] ? 0 : 1;
+                present[i] = true;
+            }
+            for (int p = 0; p < 125; p++) {
+                present[128 + p] = true;
+            }
+            assertTrue(rs.reconstruct(g, len, len, present, true));
+            assertTrue(rs.cacheBytes() <= DecodeCache.BUDGET, rs.cacheBytes() + " bytes cached");
+        }
+        assertEquals(40, rs.cacheMisses());
+        assertFalse(rs.hasParityTables());
+        rs.encode(g, len, len);
+        assertTrue(rs.hasParityTables());
+        assertTrue(rs.verify(g, len, len));
+    }
+
+    /** Parity rows are computed once per shape for the whole process, in a bounded cache. */
+    @Test
+    void parityRowsAreSharedPerShape() throws Exception {
+        byte[] first = ParityRows.of(10, 3);
+        assertSame(first, ParityRows.of(10, 3));
+        try (JavaReedSolomon rs = new JavaReedSolomon(10, 3)) {
+            for (int p = 0; p < 3; p++) {
+                int[] row = rs.parityRow(p);
+                for (int c = 0; c < 10; c++) {
+                    assertEquals(first[p * 10 + c] & 0xFF, row[c]);
+                }
+            }
+        }
+        // Many threads, many shapes: every thread sees one array per shape, and it is right.
+        Thread[] threads = new Thread[4];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        int ds = 1 + i % 40;
+                        int ps = 1 + i % 7;
+                        byte[] rows = ParityRows.of(ds, ps);
+                        assertArrayEquals(GfMatrix.parityRows(ds, ps), rows, ds + "+" + ps);
+                    }
+                } catch (Throwable e) {
+                    synchronized (failure) {
+                        failure[0] = e;
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+        assertTrue(ParityRows.size() <= ParityRows.CAPACITY);
     }
 
     @Test

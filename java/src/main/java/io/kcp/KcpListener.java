@@ -170,14 +170,19 @@ public final class KcpListener implements Closeable {
             counters.inc(SnmpCounter.KCP_IN_ERRORS);
             return;
         }
+        boolean listenerClosed;
         acceptLock.lock();
         try {
-            if (closed || !created.isOpen()) return; // close() ends it
-            backlog.addLast(created);
-            acceptable.signal();
+            listenerClosed = closed;
+            if (!listenerClosed && created.isOpen()) {
+                backlog.addLast(created);
+                acceptable.signal();
+            }
         } finally {
             acceptLock.unlock();
         }
+        // close() may have taken its list of sessions before this one was added
+        if (listenerClosed) created.close();
     }
 
     /** kcp-go's replacement rule, limited to sessions whose peer has gone quiet. */

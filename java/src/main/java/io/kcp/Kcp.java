@@ -66,7 +66,10 @@ public final class Kcp {
     /**
      * A session to {@code remote} over a socket you own (kcp-go's {@code NewConn}). The channel
      * is switched to non-blocking mode and read by the session; closing the session does not
-     * close it. Nothing else may read from it meanwhile.
+     * close it. Nothing else may read from it meanwhile. After the session ends, the channel
+     * stays registered with kcp-java's receive thread until that thread next wakes (a moment
+     * later), so it cannot be switched back to blocking mode at once; a new session on it
+     * works at once.
      */
     public static KcpSession newSession(DatagramChannel channel, InetSocketAddress remote,
                                         KcpConfig config) throws IOException {

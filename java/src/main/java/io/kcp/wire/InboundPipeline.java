@@ -258,16 +258,11 @@ public final class InboundPipeline implements AutoCloseable {
 
     /**
      * The sn of the first KCP segment (see {@link #peekConv}), unsigned, or -1 when there is
-     * none. kcp-go's listener replaces a session whose peer restarts (new conv, sn 0).
+     * none.
      */
     public static long peekSn(ByteBuffer payload) {
         int k = firstSegment(payload);
         return k < 0 ? -1 : u32(payload, k + SN_OFFSET) & 0xFFFFFFFFL;
-    }
-
-    /** True when the payload has a first KCP segment (see {@link #peekConv}) and its sn is 0. */
-    public static boolean firstSegmentSnIsZero(ByteBuffer payload) {
-        return peekSn(payload) == 0;
     }
 
     /** Absolute index of the first KCP segment header, or -1 (kcp-go's listener rules). */

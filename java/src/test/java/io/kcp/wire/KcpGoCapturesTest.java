@@ -185,11 +185,12 @@ class KcpGoCapturesTest {
                     int at = b.position();
                     if (isParity(c, c.datagrams().get(i))) {
                         assertEquals(-1, InboundPipeline.peekConv(b), "parity cannot open a session");
-                        assertFalse(InboundPipeline.firstSegmentSnIsZero(b));
+                        assertFalse(KcpPackets.startsConversation(b));
                     } else {
                         assertEquals(c.conv() & 0xFFFFFFFFL, InboundPipeline.peekConv(b));
                         assertEquals(i, InboundPipeline.peekSn(b));
-                        assertEquals(i == 0, InboundPipeline.firstSegmentSnIsZero(b));
+                        assertTrue(KcpPackets.wellFormed(b), c + " datagram " + i);
+                        assertEquals(i == 0, KcpPackets.startsConversation(b));
                     }
                     assertEquals(at, b.position(), "peeking does not move the position");
                 }

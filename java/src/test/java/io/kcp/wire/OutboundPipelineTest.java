@@ -120,7 +120,7 @@ class OutboundPipelineTest {
                 assertTrue(in.decryptAndCheck(b));
                 assertEquals(20, b.position());
                 assertEquals(-1, InboundPipeline.peekConv(ByteBuffer.allocate(23)));
-                assertFalse(InboundPipeline.firstSegmentSnIsZero(ByteBuffer.allocate(10)));
+                assertFalse(KcpPackets.startsConversation(ByteBuffer.allocate(10)));
             }
         }
     }

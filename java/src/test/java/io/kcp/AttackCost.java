@@ -221,17 +221,11 @@ final class AttackCost {
 
     private static long emptyOutOfOrder(KcpListener l, List<DatagramChannel> sockets, int n)
             throws Exception {
-        ByteBuffer b = ByteBuffer.allocate(1440).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(1440);
         for (int i = 0; i < n; i++) {
             int source = i % sockets.size();
-            int round = i / sockets.size();
-            b.clear();
-            for (int k = 0; k < 60; k++) {
-                int sn = round == 0 && k == 0 ? 0 : 2 + (round * 60 + k) % 1000;
-                b.putInt(source + 1).put((byte) 81).put((byte) 0).putShort((short) 1024)
-                        .putInt(0).putInt(sn).putInt(0).putInt(0);
-            }
-            sockets.get(source).send(b.flip(), addressOf(l));
+            sockets.get(source).send(ChaosKit.emptyPushes(b, source + 1, i / sockets.size()),
+                    addressOf(l));
             pace(i + 1);
         }
         return 1440L * n;

@@ -45,6 +45,21 @@ final class ChaosKit {
         return crc.getValue();
     }
 
+    /**
+     * One datagram of a flood that fills a session's receive buffer with nothing: 60 empty PUSH
+     * segments of conversation {@code conv}; in {@code round} 0 the first is sn 0 (it opens the
+     * session), all others lie beyond sn 1, out of order, within a 1024-segment window.
+     */
+    static ByteBuffer emptyPushes(ByteBuffer b, int conv, int round) {
+        b.clear().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < 60; k++) {
+            int sn = round == 0 && k == 0 ? 0 : 2 + (round * 60 + k) % 1000;
+            b.putInt(conv).put((byte) 81).put((byte) 0).putShort((short) 1024)
+                    .putInt(0).putInt(sn).putInt(0).putInt(0);
+        }
+        return b.flip();
+    }
+
     /** Resident memory of this process, in MiB (Linux; -1 elsewhere). */
     static long rssMib() {
         try {

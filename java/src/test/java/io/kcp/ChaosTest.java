@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -150,8 +149,8 @@ class ChaosTest {
             c.write(ByteBuffer.wrap(new byte[] {1}));
             KcpSession s = l.accept(Duration.ofSeconds(10));
             ChaosKit.receive(s, 1);
-            Future<?> fromVictim = pool.submit(() -> corruptFromVictimsAddress(tap, on));
-            Future<?> fromStrangers = pool.submit(() -> strangers(addressOf(l), wrongKey, on));
+            Future<Long> fromVictim = pool.submit(() -> Attackers.fromVictim(tap, true, on));
+            Future<?> fromStrangers = pool.submit(() -> Attackers.strangers(addressOf(l), wrongKey, on));
             Future<Long> got = pool.submit(() -> ChaosKit.receive(s, bytes));
             long sent = ChaosKit.send(c, bytes, 3);
             assertEquals(sent, (long) got.get(120, TimeUnit.SECONDS));
@@ -166,60 +165,6 @@ class ChaosTest {
             on.set(false);
         }
         done();
-    }
-
-    /** Replays, truncations, bit flips and random bytes, all from the victim's own address. */
-    private static Void corruptFromVictimsAddress(UdpTap tap, AtomicBoolean on) throws Exception {
-        Random rnd = new Random(5);
-        while (on.get()) {
-            byte[] d = tap.upstream(rnd.nextInt(32));
-            switch (rnd.nextInt(4)) {
-                case 0 -> { }                                                        // replay
-                case 1 -> d = java.util.Arrays.copyOf(d, rnd.nextInt(d.length));     // truncated
-                case 2 -> d[rnd.nextInt(d.length)] ^= (byte) (1 << rnd.nextInt(8)); // bit flip
-                default -> rnd.nextBytes(d);                                         // random
-            }
-            tap.inject(d);
-            if (rnd.nextInt(8) == 0) Thread.sleep(1);
-        }
-        return null;
-    }
-
-    /** New addresses: random junk, and real sessions under the wrong key. */
-    private static Void strangers(InetSocketAddress target, KcpConfig wrongKey, AtomicBoolean on)
-            throws Exception {
-        Random rnd = new Random(9);
-        List<DatagramChannel> sockets = new ArrayList<>();
-        List<KcpSession> wrong = new ArrayList<>();
-        try {
-            for (int i = 0; i < 64; i++) sockets.add(DatagramChannel.open().bind(ANY_LOOPBACK));
-            for (int i = 0; i < 4; i++) {
-                KcpSession w = Kcp.dial(target, wrongKey);
-                w.setWriteTimeout(Duration.ofMillis(1));
-                wrong.add(w);
-            }
-            ByteBuffer b = ByteBuffer.allocate(1500);
-            while (on.get()) {
-                for (DatagramChannel ch : sockets) {
-                    b.clear();
-                    int len = rnd.nextInt(1500);
-                    for (int k = 0; k < len; k++) b.put((byte) rnd.nextInt());
-                    ch.send(b.flip(), target);
-                }
-                for (KcpSession w : wrong) {
-                    try {
-                        w.write(ByteBuffer.wrap(new byte[100]));
-                    } catch (IOException e) {
-                        // nobody acknowledges a wrong key: its window fills; go on
-                    }
-                }
-                Thread.sleep(1);
-            }
-        } finally {
-            for (KcpSession w : wrong) w.close();
-            for (DatagramChannel ch : sockets) ch.close();
-        }
-        return null;
     }
 
     // ---- replays -----------------------------------------------------------------------------
@@ -494,18 +439,11 @@ class ChaosTest {
                 while (true) held.add(l.accept()); // accepted and never read, as a busy server
             });
             Future<?> flood = pool.submit(() -> {
-                ByteBuffer b = ByteBuffer.allocate(1440).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.allocate(1440);
                 int round = 0;
                 while (System.nanoTime() < deadline) {
                     for (int i = 0; i < sources.size(); i++) {
-                        b.clear();
-                        // each source's conversation: sn 0 first, then empty PUSHes out of order
-                        for (int k = 0; k < 60; k++) {
-                            int sn = round == 0 && k == 0 ? 0 : 2 + (round * 60 + k) % 1000;
-                            b.putInt(i + 1).put((byte) 81).put((byte) 0).putShort((short) 1024)
-                                    .putInt(0).putInt(sn).putInt(0).putInt(0);
-                        }
-                        sources.get(i).send(b.flip(), addressOf(l));
+                        sources.get(i).send(ChaosKit.emptyPushes(b, i + 1, round), addressOf(l));
                         // about 20k datagrams/s: a flood the listener absorbs, so what is
                         // measured is what each datagram costs, not how a full socket drops
                         if (i % 20 == 19) Thread.sleep(1);

@@ -8,16 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +73,7 @@ class HostileTrafficTest {
         ExecutorService pool = Executors.newCachedThreadPool();
         AtomicBoolean attacking = new AtomicBoolean(true);
         try (KcpListener listener = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
-             Tap tap = new Tap(addressOf(listener), encrypted)) {
+             UdpTap tap = new UdpTap(addressOf(listener))) {
             pool.submit(() -> serveEcho(listener, pool));
 
             // the real sessions exist first (else junk may take every slot: plain KCP has no
@@ -92,18 +88,19 @@ class HostileTrafficTest {
                 transfers.add(pool.submit(() -> echo(to, clientCfg, seed, established, attackOn)));
             }
             assertTrue(established.await(30, TimeUnit.SECONDS));
-            Future<?> flood = pool.submit(() -> flood(addressOf(listener), wrongKey, attacking));
-            Future<?> injector = pool.submit(() -> tap.inject(attacking));
+            Future<?> flood = pool.submit(
+                    () -> Attackers.strangers(addressOf(listener), wrongKey, attacking));
+            Future<Long> injector = pool.submit(() -> Attackers.fromVictim(tap, encrypted, attacking));
             attackOn.countDown();
             for (Future<Boolean> t : transfers) {
                 assertTrue(t.get(90, TimeUnit.SECONDS), "a transfer came back altered");
             }
             attacking.set(false);
             flood.get(10, TimeUnit.SECONDS);
-            injector.get(10, TimeUnit.SECONDS);
+            long injected = injector.get(10, TimeUnit.SECONDS);
 
             assertTrue(listener.sessionCount() <= CAP, "sessions: " + listener.sessionCount());
-            assertTrue(tap.injected > 100, "injected " + tap.injected);
+            assertTrue(injected > 100, "injected " + injected);
             Snmp seen = listener.counters();
             if (encrypted) {
                 assertTrue(seen.get(SnmpCounter.IN_CSUM_ERRORS) > 0, seen.toString());
@@ -159,151 +156,6 @@ class HostileTrafficTest {
             w.get(60, TimeUnit.SECONDS);
             assertArrayEquals(data, back);
             return true;
-        }
-    }
-
-    /** New addresses: junk, short junk, and well-formed sessions under the wrong key. */
-    private static Void flood(InetSocketAddress target, KcpConfig wrongKey, AtomicBoolean on)
-            throws Exception {
-        Random rnd = new Random(42);
-        List<DatagramChannel> sockets = new ArrayList<>();
-        List<KcpSession> wrong = new ArrayList<>();
-        try {
-            for (int i = 0; i < 64; i++) {
-                DatagramChannel ch = DatagramChannel.open();
-                ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                sockets.add(ch);
-            }
-            for (int i = 0; i < 4; i++) {
-                wrong.add(dialQuick(target, wrongKey));
-            }
-            ByteBuffer b = ByteBuffer.allocate(1500);
-            while (on.get()) {
-                for (DatagramChannel ch : sockets) {
-                    b.clear();
-                    int len = rnd.nextInt(8) == 0 ? rnd.nextInt(30) : 24 + rnd.nextInt(1400);
-                    for (int k = 0; k < len; k++) b.put((byte) rnd.nextInt());
-                    if (len >= 24 && rnd.nextBoolean()) b.put(4, (byte) (81 + rnd.nextInt(4)));
-                    ch.send(b.flip(), target);
-                }
-                for (int i = 0; i < wrong.size(); i++) {
-                    try {
-                        wrong.get(i).write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-                    } catch (java.net.SocketTimeoutException e) {
-                        // nobody acknowledges a wrong key: the window is full; go on
-                    } catch (IOException e) {
-                        // the link died of it; dial again
-                        wrong.get(i).close();
-                        wrong.set(i, dialQuick(target, wrongKey));
-                    }
-                }
-                Thread.sleep(2);
-            }
-        } finally {
-            for (KcpSession s : wrong) s.close();
-            for (DatagramChannel ch : sockets) ch.close();
-        }
-        return null;
-    }
-
-    private static KcpSession dialQuick(InetSocketAddress target, KcpConfig cfg) throws IOException {
-        KcpSession s = Kcp.dial(target, cfg);
-        s.setWriteTimeout(Duration.ofMillis(1));
-        return s;
-    }
-
-    /**
-     * A UDP forwarder between one client and the listener that also sends, from the client's
-     * address, replays of what it forwarded plus truncated, bit-flipped and random datagrams.
-     */
-    private static final class Tap implements AutoCloseable {
-        private final DatagramChannel front;
-        private final DatagramChannel back;
-        private final InetSocketAddress server;
-        private final List<byte[]> recent = new CopyOnWriteArrayList<>();
-        private volatile SocketAddress client;
-        private final Thread up;
-        private final Thread down;
-        volatile long injected;
-
-        /** Plain KCP has no checksum: a flipped sn is a valid segment, so only encrypted runs corrupt. */
-        private final boolean corrupt;
-
-        Tap(InetSocketAddress server, boolean corrupt) throws IOException {
-            this.server = server;
-            this.corrupt = corrupt;
-            front = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            back = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            up = new Thread(this::pumpUp, "tap-up");
-            down = new Thread(this::pumpDown, "tap-down");
-            up.setDaemon(true);
-            down.setDaemon(true);
-            up.start();
-            down.start();
-        }
-
-        InetSocketAddress address() throws IOException {
-            return (InetSocketAddress) front.getLocalAddress();
-        }
-
-        private void pumpUp() {
-            ByteBuffer b = ByteBuffer.allocate(2048);
-            try {
-                while (true) {
-                    b.clear();
-                    client = front.receive(b);
-                    b.flip();
-                    byte[] copy = new byte[b.remaining()];
-                    b.duplicate().get(copy);
-                    if (recent.size() < 256) recent.add(copy);
-                    back.send(b, server);
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        private void pumpDown() {
-            ByteBuffer b = ByteBuffer.allocate(2048);
-            try {
-                while (true) {
-                    b.clear();
-                    back.receive(b);
-                    SocketAddress c = client;
-                    if (c != null) front.send(b.flip(), c);
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        Void inject(AtomicBoolean on) throws Exception {
-            Random rnd = new Random(7);
-            while (on.get()) {
-                if (recent.isEmpty()) {
-                    Thread.sleep(1);
-                    continue;
-                }
-                byte[] d = recent.get(rnd.nextInt(recent.size())).clone();
-                ByteBuffer out;
-                switch (rnd.nextInt(corrupt ? 4 : 2)) {
-                    case 0: out = ByteBuffer.wrap(d); break;                                  // replay
-                    case 1: out = ByteBuffer.wrap(d, 0, rnd.nextInt(d.length)); break;        // truncated
-                    case 2: d[rnd.nextInt(d.length)] ^= (byte) (1 << rnd.nextInt(8));         // bit flip
-                            out = ByteBuffer.wrap(d); break;
-                    default: rnd.nextBytes(d); out = ByteBuffer.wrap(d); break;                // random
-                }
-                back.send(out, server);
-                injected++;
-                if (injected % 16 == 0) Thread.sleep(1);
-            }
-            return null;
-        }
-
-        @Override
-        public void close() throws IOException {
-            front.close();
-            back.close();
         }
     }
 }

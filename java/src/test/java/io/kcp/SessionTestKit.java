@@ -61,24 +61,23 @@ final class SessionTestKit {
 
     /** Waits up to {@code millis} for none of the library's threads; returns those left. */
     static List<String> awaitNoLibraryThreads(long millis) throws InterruptedException {
+        return awaitNoThreadsMatching(LIBRARY_THREADS, millis);
+    }
+
+    private static List<String> awaitNoThreadsMatching(String regex, long millis)
+            throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000L;
-        List<String> left = threadsMatching(LIBRARY_THREADS);
+        List<String> left = threadsMatching(regex);
         while (!left.isEmpty() && System.nanoTime() < end) {
             Thread.sleep(10);
-            left = threadsMatching(LIBRARY_THREADS);
+            left = threadsMatching(regex);
         }
         return left;
     }
 
     /** Waits up to {@code millis} for no thread named {@code prefix*}; returns those left. */
     static List<String> awaitNoThreads(String prefix, long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000L;
-        List<String> left = threads(prefix);
-        while (!left.isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(10);
-            left = threads(prefix);
-        }
-        return left;
+        return awaitNoThreadsMatching(java.util.regex.Pattern.quote(prefix) + ".*", millis);
     }
 
     /**

@@ -51,6 +51,11 @@ final class UdpTap implements AutoCloseable {
         return upstream.get(i).clone();
     }
 
+    /** How many upstream datagrams are kept so far (at most 64). */
+    int kept() {
+        return upstream.size();
+    }
+
     /** Sends {@code datagram} to the server from the client's address (as the server sees it). */
     void inject(byte[] datagram) throws IOException {
         back.send(ByteBuffer.wrap(datagram), server);

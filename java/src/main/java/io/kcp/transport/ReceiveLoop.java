@@ -92,6 +92,9 @@ public final class ReceiveLoop {
         }
     }
 
+    /** What {@link #nextOp} returns once the loop has stopped. */
+    private static final Op STOPPED = new Op(null, false);
+
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
     // guarded by lock
@@ -189,19 +192,9 @@ public final class ReceiveLoop {
     /** Runs queued registrations and cancellations; false once nothing is left (thread ends). */
     private boolean applyOps(Selector sel) throws IOException {
         while (true) {
-            Op op;
-            lock.lock();
-            try {
-                op = ops.poll();
-                if (op == null) {
-                    if (live > 0) return true;
-                    thread = null;
-                    selector = null;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (op == null) {
+            Op op = nextOp(false);
+            if (op == null) return true;
+            if (op == STOPPED) {
                 sel.close();
                 return false;
             }
@@ -210,6 +203,26 @@ public final class ReceiveLoop {
             } else {
                 finish(op.registration, null);
             }
+        }
+    }
+
+    /**
+     * The next queued operation; null when none is queued but sockets are still served; or,
+     * when none is queued and nothing is served (or the loop is {@code failing}),
+     * {@link #STOPPED}: the thread and selector are released, and a later {@link #register}
+     * starts new ones.
+     */
+    private Op nextOp(boolean failing) {
+        lock.lock();
+        try {
+            Op op = ops.poll();
+            if (op != null) return op;
+            if (!failing && live > 0) return null;
+            thread = null;
+            selector = null;
+            return STOPPED;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -269,19 +282,7 @@ public final class ReceiveLoop {
         } catch (Throwable t) {
             cause.addSuppressed(t);
         }
-        while (true) {
-            Op op;
-            lock.lock();
-            try {
-                op = ops.poll();
-                if (op == null) {
-                    thread = null;
-                    selector = null;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (op == null) break;
+        for (Op op = nextOp(true); op != STOPPED; op = nextOp(true)) {
             finish(op.registration, op.attach ? cause : null);
         }
         try {

@@ -111,6 +111,7 @@ check_packaging() {
   main='' natives=''
   for jar in target/kcp-java-*.jar; do
     case "$jar" in
+      *-sources.jar|*-javadoc.jar) continue ;;
       *-linux-*.jar|*-osx-*.jar|*-windows-*.jar) natives=$jar ;;
       *) main=$jar ;;
     esac
@@ -124,7 +125,7 @@ check_packaging() {
 
   # The main jar runs anywhere on the Java kernel: classes (and metadata) only.
   local stray
-  stray=$("$JAR" tf "$main" | grep -vE '^(META-INF/.*|io/|io/kcp/(.*/)?|io/kcp/.*\.class)$' || true)
+  stray=$("$JAR" tf "$main" | grep -vE '^(META-INF/.*|module-info\.class|io/|io/kcp/(.*/)?|io/kcp/.*\.class)$' || true)
   [ -z "$stray" ] || die "main jar holds more than classes: $stray"
   "$JAR" tf "$main" | grep -qx 'io/kcp/kernel/NativeLibrary.class' || die "main jar lacks the loader"
   [ "$(manifest_value "$main" Automatic-Module-Name)" = io.kcp ] \
@@ -161,26 +162,42 @@ $got"
     echo "exports only JNI symbols; relro, now, noexecstack ok"
   fi
 
-  # The two jars alone (plus their runtime dependencies), library extracted from the jar.
-  local probe cp out
+  # Sources and javadoc jars for publishing.
+  local sources javadoc
+  sources=$(ls target/kcp-java-*-sources.jar 2>/dev/null | head -1)
+  javadoc=$(ls target/kcp-java-*-javadoc.jar 2>/dev/null | head -1)
+  [ -f "$sources" ] && "$JAR" tf "$sources" | grep -qx 'io/kcp/KcpSession.java' \
+    || die "sources jar missing or without the API's sources"
+  [ -f "$javadoc" ] && "$JAR" tf "$javadoc" | grep -q 'io/kcp/KcpSession.html' \
+    || die "javadoc jar missing or without the API's pages"
+  [ -n "$(manifest_value "$main" Implementation-Version)" ] || die "main jar has no Implementation-Version"
+  echo "sources and javadoc jars ok; Implementation-Version $(manifest_value "$main" Implementation-Version)"
+
+  # A consumer with the two jars and the mandatory dependencies only (no BouncyCastle, no SLF4J
+  # binding), on the class path and on the module path: it must run an aes + FEC session on
+  # the native kernel, get a clear error for a cipher that needs BouncyCastle, and print
+  # nothing but its own lines.
+  local probe deps out want
   probe=$(mktemp -d)
-  cat > "$probe/Probe.java" <<'EOF'
-public class Probe {
-    public static void main(String[] args) {
-        System.out.println("kernel=" + io.kcp.kernel.Kernel.active());
-    }
-}
-EOF
-  cp="$main:$natives:$(cat target/runtime-classpath.txt)"
-  # stdout must be exactly the kernel; stderr (SLF4J's no-binding notice, say) is shown.
+  cp java/src/consumer/Probe.java "$probe/Probe.java"
+  deps=$(tr ':' '\n' < target/runtime-classpath.txt | grep -v bcprov | paste -sd: -)
+  want=$'kernel=NATIVE\necho=hello\nsalsa20=names bcprov'
   out=$("$JAVA" --enable-native-access=ALL-UNNAMED -Xcheck:jni -Dkcp.native=require \
-    -Djava.library.path="$probe" -cp "$cp" "$probe/Probe.java" 2>"$probe/err") \
-    || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "jars do not load the native kernel"; }
-  cat "$probe/err"
-  if grep -qE "$JNI_FINDINGS" "$probe/err"; then rm -rf "$probe"; die "-Xcheck:jni finding"; fi
+    -Djava.library.path="$probe" -cp "$main:$natives:$deps" "$probe/Probe.java" 2>"$probe/err") \
+    || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "class path: the jars do not work"; }
+  if grep -qE "$JNI_FINDINGS" "$probe/err"; then cat "$probe/err"; rm -rf "$probe"; die "-Xcheck:jni finding"; fi
+  [ "$out" = "$want" ] || { rm -rf "$probe"; die "class path: unexpected output: $out"; }
+  if grep -v '^WARNING' "$probe/err" | grep -q .; then
+    cat "$probe/err"; rm -rf "$probe"; die "class path: something printed to stderr"
+  fi
+  echo "class path: $(echo "$out" | paste -sd' ' -)"
+  out=$("$JAVA" --enable-native-access=io.kcp -Dkcp.native=require -Djava.library.path="$probe" \
+    --module-path "$main:$natives:$deps" --add-modules "io.kcp,$module" "$probe/Probe.java" \
+    2>"$probe/err") || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "module path: the jars do not work"; }
+  [ "$out" = "$want" ] || { rm -rf "$probe"; die "module path: unexpected output: $out"; }
+  if [ -s "$probe/err" ]; then cat "$probe/err"; rm -rf "$probe"; die "module path: something printed to stderr"; fi
+  echo "module path: $(echo "$out" | paste -sd' ' -), nothing on stderr"
   rm -rf "$probe"
-  echo "$out"
-  [ "$out" = "kernel=NATIVE" ] || die "unexpected output from the jars: $out"
 }
 
 # ---- the C kernel on its own: ASan/UBSan, fuzzing ------------------------------------------

@@ -1,6 +1,7 @@
 package io.kcp;
 
 import io.kcp.arq.Arq;
+import io.kcp.kernel.Kernel;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counters;
 import java.io.IOException;
@@ -33,12 +34,30 @@ public final class Kcp {
     private Kcp() {
     }
 
-    /** Opens a session to {@code remote} on a new UDP socket with a random conv. */
+    /**
+     * Opens a session to {@code remote} on a new UDP socket with a random conv (kcp-go's
+     * {@code DialWithOptions}). Nothing is sent until the first write.
+     *
+     * @param remote the peer's address (resolved)
+     * @param config the session's settings
+     * @return the session, ready to read and write
+     * @throws IOException if the socket cannot be opened or configured
+     * @throws IllegalArgumentException if {@code remote} is unresolved
+     */
     public static KcpSession dial(InetSocketAddress remote, KcpConfig config) throws IOException {
         return dial(remote, config, CONV_SOURCE.nextInt());
     }
 
-    /** Opens a session to {@code remote} with the given conv (kcp-go's {@code NewConn3}). */
+    /**
+     * Opens a session to {@code remote} with the given conversation id (kcp-go's
+     * {@code NewConn3}); see {@link #dial(InetSocketAddress, KcpConfig)}.
+     *
+     * @param remote the peer's address (resolved)
+     * @param config the session's settings
+     * @param conv the conversation id both ends will use
+     * @return the session
+     * @throws IOException if the socket cannot be opened or configured
+     */
     public static KcpSession dial(InetSocketAddress remote, KcpConfig config, int conv)
             throws IOException {
         Objects.requireNonNull(config, "config");
@@ -70,6 +89,13 @@ public final class Kcp {
      * stays registered with kcp-java's receive thread until that thread next wakes (a moment
      * later), so it cannot be switched back to blocking mode at once; a new session on it
      * works at once.
+     *
+     * @param channel a bound UDP socket; kcp-java reads it from now on
+     * @param remote the peer's address (resolved)
+     * @param config the session's settings (its socket options are not applied to a channel
+     *     you own)
+     * @return the session
+     * @throws IOException if the channel cannot be switched to non-blocking mode
      */
     public static KcpSession newSession(DatagramChannel channel, InetSocketAddress remote,
                                         KcpConfig config) throws IOException {
@@ -91,7 +117,15 @@ public final class Kcp {
         return s;
     }
 
-    /** Listens on {@code local} (port 0 picks a free port; see {@link KcpListener#localAddress()}). */
+    /**
+     * Listens for sessions on a new UDP socket (kcp-go's {@code ListenWithOptions}).
+     *
+     * @param local the address to bind; port 0 picks a free port (see
+     *     {@link KcpListener#localAddress()})
+     * @param config the settings of the listener and of every session it accepts
+     * @return the listener, already receiving
+     * @throws IOException if the socket cannot be bound or configured
+     */
     public static KcpListener listen(InetSocketAddress local, KcpConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
         DatagramChannel ch = local.getAddress() instanceof java.net.Inet6Address
@@ -110,13 +144,34 @@ public final class Kcp {
     /**
      * Serves KCP on a bound socket you own (kcp-go's {@code ServeConn}). The channel is switched
      * to non-blocking mode; closing the listener does not close it.
+     *
+     * @param channel a bound UDP socket; kcp-java reads it from now on
+     * @param config the settings of the listener and of every session it accepts
+     * @return the listener, already receiving
+     * @throws IOException if the channel cannot be switched to non-blocking mode
      */
     public static KcpListener serve(DatagramChannel channel, KcpConfig config) throws IOException {
         Objects.requireNonNull(channel, "channel");
         return new KcpListener(channel, false, Objects.requireNonNull(config, "config"));
     }
 
-    /** The process-wide counters: every session's and listener's, kcp-go's {@code DefaultSnmp}. */
+    /**
+     * The kernel sessions run on when their configuration leaves the choice to the JVM
+     * ({@link KernelChoice#AUTO}): native when the library for this platform loads, else Java.
+     * Decided once per JVM; {@code -Dkcp.native=auto|disable|require} steers it.
+     *
+     * @return {@link KernelChoice#NATIVE} or {@link KernelChoice#JAVA}
+     * @throws UnsatisfiedLinkError with {@code -Dkcp.native=require} when the library cannot load
+     */
+    public static KernelChoice kernel() {
+        return Kernel.active() == Kernel.NATIVE ? KernelChoice.NATIVE : KernelChoice.JAVA;
+    }
+
+    /**
+     * The process-wide counters: every session's and listener's, kcp-go's {@code DefaultSnmp}.
+     *
+     * @return a snapshot of them
+     */
     public static Snmp counters() {
         return Counters.GLOBAL.snapshot();
     }

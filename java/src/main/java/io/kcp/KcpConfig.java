@@ -79,11 +79,20 @@ public final class KcpConfig {
         maxSessions = b.maxSessions;
     }
 
+    /**
+     * A builder with the defaults described above.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values. */
+    /**
+     * A builder holding this configuration's values, to derive a changed copy.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.crypt = crypt;
@@ -111,58 +120,111 @@ public final class KcpConfig {
         return b;
     }
 
-    /** kcptun's cipher name ({@code null} means no crypto header at all). */
+    /** @return kcptun's cipher name; {@code "null"} means no crypto header at all */
     public String crypt() { return crypt; }
+
+    /** @return FEC data shards per group (0 with FEC off) */
     public int dataShards() { return dataShards; }
+
+    /** @return FEC parity shards per group (0 with FEC off) */
     public int parityShards() { return parityShards; }
-    /** True when FEC is on: both shard counts above zero, as in kcp-go. */
+
+    /** @return true when FEC is on: both shard counts above zero, as in kcp-go */
     public boolean fecEnabled() { return dataShards > 0 && parityShards > 0; }
+
+    /** @return kcp-go's nodelay setting: 0 off, 1 on, 2 on with a lower minimum RTO */
     public int nodelay() { return nodelay; }
+
+    /** @return the ARQ's flush interval in milliseconds */
     public int interval() { return interval; }
+
+    /** @return the fast-retransmit threshold in duplicate ACKs; 0 = off */
     public int resend() { return resend; }
+
+    /** @return 1 when congestion control is off, 0 when on */
     public int nc() { return nc; }
+
+    /** @return the send window in segments */
     public int sendWindow() { return sndWnd; }
+
+    /** @return the receive window in segments */
     public int receiveWindow() { return rcvWnd; }
+
+    /** @return the largest datagram in bytes, headers included */
     public int mtu() { return mtu; }
+
+    /** @return true for stream mode (writes merged into full segments), false for messages */
     public boolean streamMode() { return streamMode; }
+
+    /** @return true when ACKs are sent as soon as a datagram is processed */
     public boolean ackNoDelay() { return ackNoDelay; }
+
+    /** @return true when a write waits for the next flush instead of flushing at once */
     public boolean writeDelay() { return writeDelay; }
+
+    /** @return how many extra copies of each data datagram are sent (kcp-go's SetDUP) */
     public int dup() { return dup; }
+
+    /** @return the DSCP code point (0..63) of the sockets kcp-java opens */
     public int dscp() { return dscp; }
-    /** SO_RCVBUF to ask for, or 0 for the OS default. */
+
+    /** @return SO_RCVBUF to ask for, or 0 for the OS default */
     public int readBufferBytes() { return readBufferBytes; }
-    /** SO_SNDBUF to ask for, or 0 for the OS default. */
+
+    /** @return SO_SNDBUF to ask for, or 0 for the OS default */
     public int writeBufferBytes() { return writeBufferBytes; }
+
     /**
-     * How long a dialed session may receive nothing before it ends; {@link Duration#ZERO} =
-     * never (the default).
+     * How long a dialed session may receive nothing before it ends.
+     *
+     * @return the timeout; {@link Duration#ZERO} (the default) means never
      */
     public Duration idleTimeout() { return idleTimeout == null ? Duration.ZERO : idleTimeout; }
+
     /**
-     * How long a session a listener accepted may receive nothing before it ends;
-     * {@link Duration#ZERO} = never. {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} unless set.
+     * How long a session a listener accepted may receive nothing before it ends.
+     *
+     * @return the timeout ({@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} unless set);
+     *     {@link Duration#ZERO} means never
      */
     public Duration acceptedIdleTimeout() {
         return idleTimeout == null ? DEFAULT_ACCEPTED_IDLE_TIMEOUT : idleTimeout;
     }
+
+    /** @return the kernel asked for; see {@link #kernelInUse()} for the one it resolves to */
     public KernelChoice kernelChoice() { return kernel; }
-    /** Sessions a listener holds ready for {@code accept()}; new peers are dropped while full. */
+
+    /** @return how many sessions a listener holds ready for {@code accept()} */
     public int backlog() { return backlog; }
-    /** Live sessions a listener allows; datagrams from further new peers are dropped. */
+
+    /** @return how many live sessions a listener allows */
     public int maxSessions() { return maxSessions; }
 
     /** A new cipher instance for this configuration (ciphers are per thread). */
-    public PacketCipher newCipher() {
+    PacketCipher newCipher() {
         return PacketCiphers.create(crypt, key);
     }
 
-    /** The kernel this configuration runs on. */
-    public Kernel kernel() {
+    /** The kernel sessions of this configuration run on (AUTO resolved). */
+    Kernel kernel() {
         switch (kernel) {
             case NATIVE: return Kernel.NATIVE;
             case JAVA: return Kernel.JAVA;
             default: return Kernel.active();
         }
+    }
+
+    /**
+     * The kernel sessions of this configuration run on: {@link KernelChoice#NATIVE} or
+     * {@link KernelChoice#JAVA}, never {@code AUTO} (which resolves to the JVM's choice, see
+     * {@link Kcp#kernel()}).
+     *
+     * @return the kernel in use
+     * @throws UnsatisfiedLinkError if this configuration asks for the native kernel and it cannot
+     *     be loaded
+     */
+    public KernelChoice kernelInUse() {
+        return kernel() == Kernel.NATIVE ? KernelChoice.NATIVE : KernelChoice.JAVA;
     }
 
     @Override
@@ -206,7 +268,14 @@ public final class KcpConfig {
          * A kcptun cipher keyed as kcptun does: {@code PBKDF2-HMAC-SHA1(password, "kcp-go",
          * 4096, 32)} cut to the cipher's key length.
          *
+         * @param name the cipher: aes, aes-128, aes-192, salsa20, blowfish, twofish, cast5, 3des,
+         *     tea, xtea, xor, sm4, none or null (salsa20, twofish, cast5, xtea and sm4 need
+         *     BouncyCastle on the class path)
+         * @param password the shared secret
+         * @return this builder
          * @throws IllegalArgumentException for an unknown name (the message lists the valid ones)
+         * @throws IllegalStateException for a cipher whose optional library is missing (the
+         *     message names it)
          */
         public Builder crypt(String name, String password) {
             Objects.requireNonNull(password, "password");
@@ -222,6 +291,9 @@ public final class KcpConfig {
         /**
          * A cipher with a raw key, as kcp-go's {@code New...BlockCrypt(key)}.
          *
+         * @param name the cipher, as for {@link #crypt(String, String)}
+         * @param rawKey the key (copied); null only for none and null
+         * @return this builder
          * @throws IllegalArgumentException for an unknown name or a key of the wrong length
          */
         public Builder cryptWithKey(String name, byte[] rawKey) {
@@ -232,7 +304,13 @@ public final class KcpConfig {
             return this;
         }
 
-        /** FEC shape: both 0 (off) or {@code dataShards >= 1, parityShards >= 1}, sum at most 256. */
+        /**
+         * The FEC shape: Reed-Solomon parity after every {@code dataShards} datagrams.
+         *
+         * @param dataShards 0 (off, with parityShards 0) or at least 1
+         * @param parityShards 0 (off) or at least 1; data + parity at most 256
+         * @return this builder
+         */
         public Builder fec(int dataShards, int parityShards) {
             boolean off = dataShards == 0 && parityShards == 0;
             if (!off && (dataShards < 1 || parityShards < 1 || dataShards + parityShards > 256)) {
@@ -245,7 +323,12 @@ public final class KcpConfig {
             return this;
         }
 
-        /** One of kcptun's presets for nodelay/interval/resend/nc. */
+        /**
+         * One of kcptun's presets for nodelay/interval/resend/nc.
+         *
+         * @param mode the preset
+         * @return this builder
+         */
         public Builder mode(KcpMode mode) {
             return noDelay(mode.nodelay, mode.interval, mode.resend, mode.nc);
         }
@@ -253,6 +336,12 @@ public final class KcpConfig {
         /**
          * The ARQ's tuning, as {@code ikcp_nodelay}: nodelay 0..2, interval 10..5000 ms,
          * resend (fast-retransmit threshold, 0 = off) 0..65535, nc (no congestion control) 0..1.
+         *
+         * @param nodelay 0..2
+         * @param interval the flush interval, 10..5000 ms
+         * @param resend the fast-retransmit threshold, 0..65535
+         * @param nc 0 or 1
+         * @return this builder
          */
         public Builder noDelay(int nodelay, int interval, int resend, int nc) {
             check("nodelay", nodelay, 0, 2);
@@ -266,7 +355,13 @@ public final class KcpConfig {
             return this;
         }
 
-        /** Send and receive windows in segments, each 1..65535. */
+        /**
+         * Send and receive windows in segments.
+         *
+         * @param sndWnd 1..65535
+         * @param rcvWnd 1..65535
+         * @return this builder
+         */
         public Builder windows(int sndWnd, int rcvWnd) {
             check("sndwnd", sndWnd, 1, 65535);
             check("rcvwnd", rcvWnd, 1, 65535);
@@ -275,37 +370,73 @@ public final class KcpConfig {
             return this;
         }
 
-        /** Largest UDP payload, headers included: 50..1500 (kcp-go's limit). */
+        /**
+         * The largest UDP payload, headers included.
+         *
+         * @param mtu 50..1500 (kcp-go's limit)
+         * @return this builder
+         */
         public Builder mtu(int mtu) {
             check("mtu", mtu, MIN_MTU, MAX_MTU);
             this.mtu = mtu;
             return this;
         }
 
-        /** Stream mode merges writes into full segments; message mode keeps each write apart. */
+        /**
+         * Stream mode merges writes into full segments; message mode keeps each write apart.
+         *
+         * @param on true for stream mode
+         * @return this builder
+         */
         public Builder streamMode(boolean on) { this.streamMode = on; return this; }
 
-        /** Send ACKs as soon as a datagram is processed instead of at the next flush. */
+        /**
+         * Send ACKs as soon as a datagram is processed instead of at the next flush.
+         *
+         * @param on true to send them at once
+         * @return this builder
+         */
         public Builder ackNoDelay(boolean on) { this.ackNoDelay = on; return this; }
 
-        /** Let writes wait for the next scheduled flush (fewer, fuller datagrams). */
+        /**
+         * Let writes wait for the next scheduled flush (fewer, fuller datagrams).
+         *
+         * @param on true to delay
+         * @return this builder
+         */
         public Builder writeDelay(boolean on) { this.writeDelay = on; return this; }
 
-        /** Send every data datagram this many extra times (0..16; kcp-go's deprecated SetDUP). */
+        /**
+         * Send every data datagram this many extra times (kcp-go's deprecated SetDUP).
+         *
+         * @param dup 0..16
+         * @return this builder
+         */
         public Builder dup(int dup) {
             check("dup", dup, 0, 16);
             this.dup = dup;
             return this;
         }
 
-        /** DSCP code point for outgoing datagrams, 0..63 (0 leaves the socket alone). */
+        /**
+         * The DSCP code point of outgoing datagrams, on sockets kcp-java opens.
+         *
+         * @param dscp 0..63; 0 leaves the socket alone
+         * @return this builder
+         */
         public Builder dscp(int dscp) {
             check("dscp", dscp, 0, 63);
             this.dscp = dscp;
             return this;
         }
 
-        /** SO_RCVBUF and SO_SNDBUF in bytes, 0 (OS default) or 1 KiB..1 GiB. */
+        /**
+         * SO_RCVBUF and SO_SNDBUF of sockets kcp-java opens (the OS may grant less).
+         *
+         * @param readBytes 0 (the OS default) or 1 KiB..1 GiB
+         * @param writeBytes 0 (the OS default) or 1 KiB..1 GiB
+         * @return this builder
+         */
         public Builder socketBuffers(int readBytes, int writeBytes) {
             checkBuffer("read buffer", readBytes);
             checkBuffer("write buffer", writeBytes);
@@ -318,6 +449,9 @@ public final class KcpConfig {
          * End a session, dialed or accepted, that receives nothing for this long; zero means
          * never. Unset, accepted sessions use {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} and dialed
          * ones never time out.
+         *
+         * @param timeout zero or more
+         * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
@@ -328,19 +462,36 @@ public final class KcpConfig {
             return this;
         }
 
+        /**
+         * Which kernel sessions run on; {@link KernelChoice#AUTO} (the default) leaves it to the
+         * JVM, see {@link Kcp#kernel()}.
+         *
+         * @param kernel the choice
+         * @return this builder
+         */
         public Builder kernel(KernelChoice kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
             return this;
         }
 
-        /** Listener accept backlog, 1..65536 (kcp-go: 128). */
+        /**
+         * How many sessions a listener holds ready for {@code accept()}.
+         *
+         * @param backlog 1..65536 (kcp-go: 128)
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             check("backlog", backlog, 1, 65536);
             this.backlog = backlog;
             return this;
         }
 
-        /** Most live sessions one listener keeps, 1..16777216. */
+        /**
+         * How many live sessions one listener keeps at most.
+         *
+         * @param max 1..16777216
+         * @return this builder
+         */
         public Builder maxSessions(int max) {
             check("maxSessions", max, 1, 1 << 24);
             this.maxSessions = max;
@@ -348,6 +499,9 @@ public final class KcpConfig {
         }
 
         /**
+         * The configuration, checked as a whole.
+         *
+         * @return the immutable configuration
          * @throws IllegalArgumentException if the MTU leaves no room for data after the KCP,
          *     FEC and crypto headers
          */

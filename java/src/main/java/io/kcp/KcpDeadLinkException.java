@@ -10,6 +10,7 @@ import java.io.IOException;
 public final class KcpDeadLinkException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what happened (which segment, how often) */
     public KcpDeadLinkException(String message) {
         super(message);
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 public final class KcpIdleTimeoutException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what happened (how long, from whom) */
     public KcpIdleTimeoutException(String message) {
         super(message);
     }

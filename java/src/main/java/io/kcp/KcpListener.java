@@ -268,6 +268,7 @@ public final class KcpListener implements Closeable {
      * Waits for the next new session, for at most the accept timeout ({@link #setAcceptTimeout};
      * none by default). A session that ended while it waited is never returned.
      *
+     * @return the session, open and ready to read and write
      * @throws SocketTimeoutException when the timeout passes first
      * @throws AsynchronousCloseException if the listener is closed while waiting
      * @throws IOException with the cause, if the listener's socket or receive thread failed
@@ -276,7 +277,14 @@ public final class KcpListener implements Closeable {
         return accept(acceptTimeoutNanos);
     }
 
-    /** {@link #accept()} with this call's own timeout. */
+    /**
+     * {@link #accept()} with this call's own timeout.
+     *
+     * @param timeout how long to wait; zero waits for ever
+     * @return the session
+     * @throws SocketTimeoutException when the timeout passes first
+     * @throws IOException as {@link #accept()}
+     */
     public KcpSession accept(Duration timeout) throws IOException {
         if (timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0");
         return accept(timeout.isZero() ? 0 : timeout.toNanos());
@@ -322,7 +330,11 @@ public final class KcpListener implements Closeable {
         return e;
     }
 
-    /** Timeout for {@link #accept()}; zero means wait forever. */
+    /**
+     * Timeout for {@link #accept()}.
+     *
+     * @param timeout zero means wait for ever
+     */
     public void setAcceptTimeout(Duration timeout) {
         if (timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0");
         acceptTimeoutNanos = timeout.toNanos();
@@ -354,33 +366,45 @@ public final class KcpListener implements Closeable {
         registration.cancel(); // after the sessions' last flushes: this closes an owned socket
     }
 
+    /** @return true until {@link #close()} or a failure of the listener's socket */
     public boolean isOpen() {
         return !closed;
     }
 
-    public SocketAddress localAddress() throws IOException {
-        return channel.getLocalAddress();
+    /**
+     * The address the listener's socket is bound to.
+     *
+     * @return the local address (with the port chosen when listening on port 0)
+     * @throws IOException if the socket is closed
+     */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
     }
 
-    /** Sessions currently alive on this listener, accepted or waiting to be. */
+    /** @return sessions currently alive on this listener, accepted or waiting to be */
     public int sessionCount() {
         return sessions.size();
     }
 
-    /** Datagrams from new peers dropped because the backlog or the session cap was full. */
+    /** @return datagrams from new peers dropped because the backlog or the session cap was full */
     public long droppedNewPeers() {
         return droppedNewPeers.get();
     }
 
     /**
      * Datagrams with a new conv and sn 0 from a known address that did not replace its session,
-     * because the session was confirmed and not silent (see the class comment).
+     * because the session was not silent (see the class comment).
+     *
+     * @return how many there were
      */
     public long refusedReplacements() {
         return refusedReplacements.get();
     }
 
-    /** Sessions on probation ended to make room for new peers or because nobody accepted them. */
+    /**
+     * @return sessions on probation ended to make room for new peers or because nobody accepted
+     *     them
+     */
     public long reapedSessions() {
         return reapedSessions.get();
     }
@@ -388,28 +412,54 @@ public final class KcpListener implements Closeable {
     /**
      * Datagrams from unknown addresses that did not start a conversation (not a PUSH with sn 0,
      * or not well formed), so opened no session.
+     *
+     * @return how many there were
      */
     public long unopenedDatagrams() {
         return unopened.get();
     }
 
-    /** Counters of what the listener itself saw before a session took over (checksum errors...). */
+    /**
+     * Counters of what the listener itself saw before a session took over: checksum errors,
+     * malformed datagrams and the like. Its sessions count into their own sets.
+     *
+     * @return a snapshot
+     */
     public Snmp counters() {
         return counters.snapshot();
     }
 
+    /**
+     * Sets the socket's SO_RCVBUF (the OS may grant less).
+     *
+     * @param bytes 1 KiB to 1 GiB
+     * @throws IOException if the socket refuses it
+     */
     public void setReadBuffer(int bytes) throws IOException {
         SocketOptions.setReadBuffer(channel, bytes);
     }
 
+    /**
+     * Sets the socket's SO_SNDBUF (the OS may grant less).
+     *
+     * @param bytes 1 KiB to 1 GiB
+     * @throws IOException if the socket refuses it
+     */
     public void setWriteBuffer(int bytes) throws IOException {
         SocketOptions.setWriteBuffer(channel, bytes);
     }
 
+    /**
+     * Sets the DSCP code point of everything the listener and its sessions send.
+     *
+     * @param dscp 0..63
+     * @throws IOException if the socket refuses it
+     */
     public void setDscp(int dscp) throws IOException {
         SocketOptions.setDscp(channel, null, dscp);
     }
 
+    /** @return the configuration the listener and its sessions were created with */
     public KcpConfig config() {
         return config;
     }

@@ -383,7 +383,15 @@ public final class KcpSession implements ByteChannel {
         return n;
     }
 
-    /** Reads into {@code b[off, off+len)}; see {@link #read(ByteBuffer)}. */
+    /**
+     * Reads into {@code b[off, off+len)}; see {@link #read(ByteBuffer)}.
+     *
+     * @param b the destination
+     * @param off where in {@code b} to start
+     * @param len the most bytes to read
+     * @return bytes read; 0 only if {@code len} is 0
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public int read(byte[] b, int off, int len) throws IOException {
         return read(ByteBuffer.wrap(b, off, len));
     }
@@ -447,7 +455,14 @@ public final class KcpSession implements ByteChannel {
         }
     }
 
-    /** Writes {@code b[off, off+len)}; see {@link #write(ByteBuffer)}. */
+    /**
+     * Writes {@code b[off, off+len)}; see {@link #write(ByteBuffer)}.
+     *
+     * @param b the source
+     * @param off where in {@code b} to start
+     * @param len how many bytes to write
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void write(byte[] b, int off, int len) throws IOException {
         write(ByteBuffer.wrap(b, off, len));
     }
@@ -612,26 +627,46 @@ public final class KcpSession implements ByteChannel {
 
     // ---- identity and statistics -----------------------------------------------------------
 
-    /** The conversation id both ends share. */
+    /**
+     * The conversation id both ends share; print it with {@link Integer#toUnsignedString(int)}
+     * (it is kcp-go's uint32).
+     *
+     * @return the conv
+     */
     public int conv() { return conv; }
 
+    /** @return the peer's address */
     public InetSocketAddress remoteAddress() { return remote; }
 
-    public SocketAddress localAddress() throws IOException { return channel.getLocalAddress(); }
+    /**
+     * The address of the socket this session sends from (for a listener's session, the
+     * listener's).
+     *
+     * @return the local address
+     * @throws IOException if the socket is closed
+     */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
 
-    /** Current retransmission timeout, ms. */
+    /** @return the current retransmission timeout in milliseconds (0 once closed) */
     public int rto() { return withArq(a -> a.rto()); }
 
-    /** Smoothed round-trip time, ms. */
+    /** @return the smoothed round-trip time in milliseconds (0 once closed) */
     public int srtt() { return withArq(a -> a.srtt()); }
 
-    /** Round-trip time variation, ms. */
+    /** @return the round-trip time variation in milliseconds (0 once closed) */
     public int srttVar() { return withArq(a -> a.srttVar()); }
 
-    /** Bytes queued or in flight, in segments (kcp-go's WaitSnd). */
+    /** @return segments queued or in flight, kcp-go's WaitSnd (0 once closed) */
     public int waitSnd() { return withArq(Arq::waitSnd); }
 
-    /** This session's counters (kcp-go's Snmp set, for this session only). */
+    /**
+     * This session's counters: kcp-go's Snmp set, for this session only (they also add up in
+     * {@link Kcp#counters()}).
+     *
+     * @return a snapshot
+     */
     public Snmp counters() {
         lock.lock();
         try {
@@ -642,10 +677,16 @@ public final class KcpSession implements ByteChannel {
         return counters.snapshot();
     }
 
-    /** The kernel this session runs on. */
-    public Kernel kernel() { return kernel; }
+    /**
+     * The kernel this session runs on.
+     *
+     * @return {@link KernelChoice#NATIVE} or {@link KernelChoice#JAVA}, never {@code AUTO}
+     */
+    public KernelChoice kernel() {
+        return kernel == Kernel.NATIVE ? KernelChoice.NATIVE : KernelChoice.JAVA;
+    }
 
-    /** The configuration this session was created with (setters since then not included). */
+    /** @return the configuration this session was created with (later setters not included) */
     public KcpConfig config() { return config; }
 
     private interface ArqRead {
@@ -664,15 +705,21 @@ public final class KcpSession implements ByteChannel {
     // ---- kcp-go's setters ------------------------------------------------------------------
 
     /**
-     * Timeout for each {@link #read} (zero = none), counted from the call's start. It applies at
-     * once, also to a read already waiting.
+     * Timeout for each {@link #read}, counted from the call's start. It applies at once, also to
+     * a read already waiting.
+     *
+     * @param timeout zero (or null) for none
      */
     public void setReadTimeout(Duration timeout) {
         long t = nonNegative(timeout);
         updateAndWake(() -> readTimeoutNanos = t);
     }
 
-    /** Timeout for each {@link #write} (zero = none); see {@link #setReadTimeout}. */
+    /**
+     * Timeout for each {@link #write}; see {@link #setReadTimeout}.
+     *
+     * @param timeout zero (or null) for none
+     */
     public void setWriteTimeout(Duration timeout) {
         long t = nonNegative(timeout);
         updateAndWake(() -> writeTimeoutNanos = t);
@@ -682,19 +729,29 @@ public final class KcpSession implements ByteChannel {
      * Absolute deadline for reads (null = none), like kcp-go's SetReadDeadline. It applies at
      * once: a time in the past makes waiting and later reads fail with
      * {@link SocketTimeoutException} (Go's way to unblock a reader).
+     *
+     * @param when the deadline, or null for none
      */
     public void setReadDeadline(Instant when) {
         long d = toNano(when);
         updateAndWake(() -> readDeadline = d);
     }
 
-    /** Absolute deadline for writes (null = none); see {@link #setReadDeadline}. */
+    /**
+     * Absolute deadline for writes; see {@link #setReadDeadline}.
+     *
+     * @param when the deadline, or null for none
+     */
     public void setWriteDeadline(Instant when) {
         long d = toNano(when);
         updateAndWake(() -> writeDeadline = d);
     }
 
-    /** Both deadlines. */
+    /**
+     * Both deadlines, as kcp-go's SetDeadline.
+     *
+     * @param when the deadline, or null for none
+     */
     public void setDeadline(Instant when) {
         long d = toNano(when);
         updateAndWake(() -> {
@@ -735,24 +792,56 @@ public final class KcpSession implements ByteChannel {
         return d.toNanos();
     }
 
+    /**
+     * kcp-go's SetWriteDelay.
+     *
+     * @param delay true: a write waits for the next scheduled flush (fewer, fuller datagrams)
+     */
     public void setWriteDelay(boolean delay) { locked(() -> writeDelay = delay); }
 
+    /**
+     * kcp-go's SetACKNoDelay.
+     *
+     * @param noDelay true: ACKs leave as soon as a datagram is processed
+     */
     public void setAckNoDelay(boolean noDelay) { locked(() -> ackNoDelay = noDelay); }
 
+    /**
+     * kcp-go's SetStreamMode.
+     *
+     * @param stream true: writes are merged into full segments; false: each write is a message
+     */
     public void setStreamMode(boolean stream) { locked(() -> arq.setStreamMode(stream)); }
 
+    /**
+     * kcp-go's SetDUP: sends every data datagram this many extra times (parity once).
+     *
+     * @param dup 0..16
+     */
     public void setDup(int dup) {
         if (dup < 0 || dup > 16) throw new IllegalArgumentException("dup must be in [0, 16], got " + dup);
         locked(() -> outbound.setDuplicates(dup));
     }
 
-    /** As kcp-go's SetNoDelay; ranges as {@link KcpConfig.Builder#noDelay}. */
+    /**
+     * kcp-go's SetNoDelay; the ranges are those of {@link KcpConfig.Builder#noDelay}.
+     *
+     * @param nodelay 0..2
+     * @param interval flush interval, 10..5000 ms
+     * @param resend fast-retransmit threshold, 0 (off)..65535
+     * @param nc 1 turns congestion control off
+     */
     public void setNoDelay(int nodelay, int interval, int resend, int nc) {
         KcpConfig.builder().noDelay(nodelay, interval, resend, nc); // validates
         locked(() -> arq.nodelay(nodelay, interval, resend, nc));
     }
 
-    /** Send and receive windows in segments, each 1..65535. */
+    /**
+     * kcp-go's SetWindowSize. A writer waiting for room sees the new window at once.
+     *
+     * @param sndWnd send window in segments, 1..65535
+     * @param rcvWnd receive window in segments, 1..65535
+     */
     public void setWindowSize(int sndWnd, int rcvWnd) {
         KcpConfig.builder().windows(sndWnd, rcvWnd);
         updateAndWake(() -> {
@@ -760,7 +849,13 @@ public final class KcpSession implements ByteChannel {
         });
     }
 
-    /** Returns false (and changes nothing) for an MTU outside 50..1500 or too small for the headers. */
+    /**
+     * kcp-go's SetMtu.
+     *
+     * @param mtu the largest datagram, headers included
+     * @return false (and nothing changes) for an MTU outside 50..1500, too small for the
+     *     headers, or on a closed session
+     */
     public boolean setMtu(int mtu) {
         if (mtu < KcpConfig.MIN_MTU || mtu > KcpConfig.MAX_MTU) return false;
         lock.lock();
@@ -771,17 +866,38 @@ public final class KcpSession implements ByteChannel {
         }
     }
 
-    /** DSCP for this session's socket; only for a session that owns its socket (kcp-go's rule). */
+    /**
+     * kcp-go's SetDSCP, for a dialed session's own socket only (set a listener's on the
+     * listener).
+     *
+     * @param dscp 0..63
+     * @throws IOException if the socket refuses it
+     * @throws UnsupportedOperationException for a session on a listener's or a user's socket
+     */
     public void setDscp(int dscp) throws IOException {
         requireOwnSocket("setDscp");
         SocketOptions.setDscp(channel, remote, dscp);
     }
 
+    /**
+     * kcp-go's SetReadBuffer (SO_RCVBUF), for a dialed session's own socket only.
+     *
+     * @param bytes 1 KiB to 1 GiB (the OS may grant less)
+     * @throws IOException if the socket refuses it
+     * @throws UnsupportedOperationException for a session on a listener's or a user's socket
+     */
     public void setReadBuffer(int bytes) throws IOException {
         requireOwnSocket("setReadBuffer");
         SocketOptions.setReadBuffer(channel, bytes);
     }
 
+    /**
+     * kcp-go's SetWriteBuffer (SO_SNDBUF), for a dialed session's own socket only.
+     *
+     * @param bytes 1 KiB to 1 GiB (the OS may grant less)
+     * @throws IOException if the socket refuses it
+     * @throws UnsupportedOperationException for a session on a listener's or a user's socket
+     */
     public void setWriteBuffer(int bytes) throws IOException {
         requireOwnSocket("setWriteBuffer");
         SocketOptions.setWriteBuffer(channel, bytes);
@@ -805,7 +921,13 @@ public final class KcpSession implements ByteChannel {
 
     // ---- stream views ----------------------------------------------------------------------
 
-    /** An {@code InputStream} over {@link #read}; {@code close()} closes the session. */
+    /**
+     * An {@code InputStream} over {@link #read(ByteBuffer)}: end of stream once the session is
+     * closed locally; other endings throw as {@code read} does. Its {@code close()} closes the
+     * session.
+     *
+     * @return a new view
+     */
     public InputStream inputStream() {
         return new InputStream() {
             @Override
@@ -832,7 +954,12 @@ public final class KcpSession implements ByteChannel {
         };
     }
 
-    /** An {@code OutputStream} over {@link #write}; {@code close()} closes the session. */
+    /**
+     * An {@code OutputStream} over {@link #write(ByteBuffer)}; its {@code close()} closes the
+     * session.
+     *
+     * @return a new view
+     */
     public OutputStream outputStream() {
         return new OutputStream() {
             @Override
@@ -856,6 +983,6 @@ public final class KcpSession implements ByteChannel {
     @Override
     public String toString() {
         return "KcpSession{conv=" + Integer.toUnsignedString(conv) + ", remote=" + remote
-                + ", kernel=" + kernel + (isOpen() ? "" : ", closed") + "}";
+                + ", kernel=" + kernel() + (isOpen() ? "" : ", closed") + "}";
     }
 }

@@ -23,6 +23,8 @@ public final class Snmp {
     /**
      * A snapshot with these values, in {@link SnmpCounter} order (copied).
      *
+     * @param values one per counter
+     * @return the snapshot
      * @throws IllegalArgumentException unless there is exactly one value per counter
      */
     public static Snmp of(long... values) {
@@ -33,21 +35,27 @@ public final class Snmp {
         return new Snmp(values.clone());
     }
 
-    /** All counters zero. */
+    /** @return a snapshot with every counter zero */
     public static Snmp zero() {
         return ZERO;
     }
 
+    /**
+     * One counter's value.
+     *
+     * @param counter which one
+     * @return its value, an unsigned 64-bit number as in kcp-go
+     */
     public long get(SnmpCounter counter) {
         return values[counter.ordinal()];
     }
 
-    /** kcp-go's counter names in Header() order. */
+    /** @return the counters' names in {@code Header()} order: kcp-go's, then kcp-java's own */
     public static List<String> header() {
         return SnmpCounter.kcpGoNames();
     }
 
-    /** The values as unsigned decimal strings, in {@link #header()} order (kcp-go's ToSlice). */
+    /** @return the values as unsigned decimal strings in {@link #header()} order (kcp-go's ToSlice) */
     public List<String> values() {
         List<String> out = new ArrayList<>(values.length);
         for (long v : values) {
@@ -56,7 +64,7 @@ public final class Snmp {
         return Collections.unmodifiableList(out);
     }
 
-    /** The values in {@link SnmpCounter} order (a copy). */
+    /** @return the values in {@link SnmpCounter} order (a copy) */
     public long[] toArray() {
         return values.clone();
     }
@@ -65,6 +73,9 @@ public final class Snmp {
      * The change since {@code earlier}, counter by counter (wrapping like kcp-go's uint64). For
      * the gauges {@link SnmpCounter#CURR_ESTAB} and {@link SnmpCounter#MAX_CONN} the difference
      * is as meaningful as it gets: it may be "negative" (a huge unsigned value).
+     *
+     * @param earlier an older snapshot
+     * @return the differences
      */
     public Snmp minus(Snmp earlier) {
         long[] d = new long[values.length];

@@ -86,19 +86,31 @@ public enum SnmpCounter {
         this.kcpGoName = kcpGoName;
     }
 
-    /** The name kcp-go's {@code Header()} gives this counter, e.g. {@code "InCsumErrors"}. */
+    /**
+     * The name kcp-go's {@code Header()} gives this counter, e.g. {@code "InCsumErrors"}
+     * (kcp-java's own counters follow the same style).
+     *
+     * @return the name
+     */
     public String kcpGoName() {
         return kcpGoName;
     }
 
-    /** The counter at {@code ordinal} (Header() position). */
+    /**
+     * The counter at a position of {@link Snmp#header()}.
+     *
+     * @param ordinal 0 to {@link #COUNT} - 1
+     * @return the counter
+     */
     public static SnmpCounter of(int ordinal) {
         return VALUES[ordinal];
     }
 
     /**
-     * The counter kcp-go calls {@code name}.
+     * The counter kcp-go (or kcp-java, for its own) calls {@code name}.
      *
+     * @param name e.g. {@code "InCsumErrors"}
+     * @return the counter
      * @throws IllegalArgumentException for a name kcp-go 5.6.1 does not have
      */
     public static SnmpCounter ofKcpGoName(String name) {

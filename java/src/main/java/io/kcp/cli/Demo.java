@@ -68,7 +68,7 @@ final class Demo {
 
     private int run() throws Exception {
         out.printf("kcp demo: %s through a relay with %s each way (seeded), kernel %s%n",
-                human(bytes), describe(up), base.kernel());
+                human(bytes), describe(up), base.kernelInUse());
         List<Row> rows = new ArrayList<>();
         rows.add(scenario("plain KCP", base));
         rows.add(scenario("FEC 10/3 + aes", base.toBuilder().fec(10, 3).crypt("aes", "demo").build()));
@@ -83,7 +83,7 @@ final class Demo {
             allOk &= r.ok;
         }
         out.printf("(rtt in ms; retrans = client segments sent again; fec rec = packets the server"
-                + " rebuilt from parity; kernel %s)%n", base.kernel());
+                + " rebuilt from parity; kernel %s)%n", base.kernelInUse());
         return allOk ? 0 : 1;
     }
 

@@ -52,7 +52,8 @@ final class PeerClient {
         try (KcpSession s = Kcp.dial(req.remote(), req.config())) {
             session = s;
             s.setDeadline(deadline);
-            log.println("client conv=" + Integer.toUnsignedString(s.conv()) + " " + req.config());
+            log.println("client conv=" + Integer.toUnsignedString(s.conv()) + " kernel="
+                    + s.kernel() + " " + req.config());
             switch (req.op()) {
                 case ECHO: echo(); break;
                 case SINK: upload(); break;

@@ -4,34 +4,28 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
-import org.bouncycastle.crypto.engines.CAST5Engine;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.engines.TwofishEngine;
-import org.bouncycastle.crypto.engines.XTEAEngine;
 
 /**
  * kcptun's cipher names, the key each one takes, and the slice of kcptun's derived 32-byte key
  * ({@link PacketCiphers#kcptunKey}) it uses. The JDK serves AES (a HotSpot intrinsic) and
- * Blowfish; BouncyCastle's lightweight engines serve the rest, except kcp-go's shortened TEA.
- * Each choice was the faster one in a measurement of 1400-byte datagrams.
+ * Blowfish; BouncyCastle's lightweight engines serve salsa20, twofish, cast5, xtea and sm4 (an
+ * optional dependency: without it those five fail with a message naming the artifact); 3des,
+ * kcp-go's shortened TEA and xor are our own. Each choice was the faster one in a measurement of
+ * 1400-byte datagrams.
  */
 public enum CipherKind {
     AES("aes", 32, 32, 32, 1, k -> new JceCfbCipher("aes", "AES", 16, k)),
     AES_128("aes-128", 16, 16, 16, 1, k -> new JceCfbCipher("aes-128", "AES", 16, k)),
     AES_192("aes-192", 24, 24, 24, 1, k -> new JceCfbCipher("aes-192", "AES", 16, k)),
-    SALSA20("salsa20", 32, 32, 32, 1, Salsa20Cipher::new),
+    SALSA20("salsa20", 32, 32, 32, 1, k -> BouncyCastleEngines.salsa20(k)),
     BLOWFISH("blowfish", 32, 4, 56, 1, k -> new JceCfbCipher("blowfish", "Blowfish", 8, k)),
-    TWOFISH("twofish", 32, 16, 32, 8,
-            k -> new EngineCfbCipher("twofish", BlockFunction.of(new TwofishEngine(), k))),
-    CAST5("cast5", 16, 16, 16, 1,
-            k -> new EngineCfbCipher("cast5", BlockFunction.of(new CAST5Engine(), k))),
+    TWOFISH("twofish", 32, 16, 32, 8, k -> BouncyCastleEngines.twofish(k)),
+    CAST5("cast5", 16, 16, 16, 1, k -> BouncyCastleEngines.cast5(k)),
     TRIPLE_DES("3des", 24, 24, 24, 1, k -> new EngineCfbCipher("3des", new TripleDes(k))),
     TEA("tea", 16, 16, 16, 1, k -> new EngineCfbCipher("tea", new KcpTea(k))),
-    XTEA("xtea", 16, 16, 16, 1,
-            k -> new EngineCfbCipher("xtea", BlockFunction.of(new XTEAEngine(), k))),
+    XTEA("xtea", 16, 16, 16, 1, k -> BouncyCastleEngines.xtea(k)),
     XOR("xor", 32, 1, Integer.MAX_VALUE, 1, XorCipher::new),
-    SM4("sm4", 16, 16, 16, 1,
-            k -> new EngineCfbCipher("sm4", BlockFunction.of(new SM4Engine(), k))),
+    SM4("sm4", 16, 16, 16, 1, k -> BouncyCastleEngines.sm4(k)),
     /** No encryption, but the nonce and CRC header is still sent: integrity only. */
     NONE("none", 0, 0, Integer.MAX_VALUE, 1, k -> IdentityCipher.NONE),
     /** No BlockCrypt at all: no header; {@link PacketCipher#hasHeader()} is false. */
@@ -94,7 +88,26 @@ public enum CipherKind {
             throw new IllegalArgumentException("cipher '" + id + "' needs " + describeKeyLengths()
                     + ", got " + (key == null ? "no key" : key.length + " bytes"));
         }
+        if (needsBouncyCastle() && !bouncyCastlePresent()) {
+            throw new IllegalStateException("cipher '" + id + "' needs BouncyCastle: add "
+                    + "org.bouncycastle:bcprov-jdk18on (1.78 or later) to the class or module path");
+        }
         return factory.apply(key.clone());
+    }
+
+    /** True when BouncyCastle's classes can be loaded (asked here: not from a class naming them). */
+    private static boolean bouncyCastlePresent() {
+        try {
+            Class.forName("org.bouncycastle.crypto.BlockCipher", false, CipherKind.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** @return true for the ciphers that run on BouncyCastle's engines (an optional dependency) */
+    public boolean needsBouncyCastle() {
+        return this == SALSA20 || this == TWOFISH || this == CAST5 || this == XTEA || this == SM4;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kcp.kernel;
 
 import io.kcp.arq.ArqField;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -8,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import org.scijava.nativelib.DefaultJniExtractor;
 import org.scijava.nativelib.NativeLibraryUtil;
-import org.scijava.nativelib.NativeLoader;
 
 /**
  * Loads the native kernel ({@code libkcpjava}) once per JVM and says whether it can be used.
@@ -24,8 +25,10 @@ import org.scijava.nativelib.NativeLoader;
  * </ul>
  *
  * <p>The library is found by native-lib-loader under {@code natives/<platform>/} on the class
- * path (the platform jar, classifier e.g. {@code linux-x86_64}). JDK 22+ warns about native
- * access unless the JVM runs with {@code --enable-native-access=ALL-UNNAMED}.
+ * path (the platform jar, classifier e.g. {@code linux-x86_64}) and loaded by this class. JDK 22+
+ * warns about native access unless the JVM runs with {@code --enable-native-access=io.kcp} (on
+ * the module path) or {@code ALL-UNNAMED} (on the class path). Nothing is printed unless the
+ * library is unusable in {@code auto} mode.
  */
 public final class NativeLibrary {
 
@@ -120,20 +123,44 @@ public final class NativeLibrary {
         }
     }
 
-    /** Loads and checks the library; returns null on success, else the cause. */
+    /**
+     * Loads and checks the library; returns null on success, else the cause. A copy on
+     * {@code java.library.path} comes first (as with native-lib-loader's own loader); otherwise
+     * native-lib-loader finds this platform's library on the class path and extracts it, and
+     * the load itself happens here, so that JDK 22+'s native-access check names this module.
+     */
     private static Throwable load() {
         try {
-            NativeLoader.loadLibrary(LIBRARY_NAME);
+            System.loadLibrary(LIBRARY_NAME);
+            return checkAbi();
+        } catch (UnsatisfiedLinkError | SecurityException notOnLibraryPath) {
+            // the usual case: the library comes from the platform jar
+        }
+        String resource;
+        File extracted;
+        try {
+            QuietSlf4j.settle();
+            String dir = NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH);
+            resource = dir + System.mapLibraryName(LIBRARY_NAME);
+            extracted = new DefaultJniExtractor(NativeLibrary.class).extractJni(dir, LIBRARY_NAME);
         } catch (NoClassDefFoundError e) {
             // native-lib-loader or its slf4j-api is missing from the class path
             return new IllegalStateException("cannot use native-lib-loader: " + e.getMessage()
                     + " is missing from the class path", e);
-        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-            Throwable diagnosis = diagnoseLoadFailure(e, resourcePath());
+        } catch (IOException e) {
+            return diagnoseLoadFailure(e, resourcePath());
+        }
+        if (extracted == null) {
+            return diagnoseLoadFailure(new UnsatisfiedLinkError("not found: " + resource), resource);
+        }
+        try {
+            System.load(extracted.getAbsolutePath());
+        } catch (UnsatisfiedLinkError | SecurityException e) {
+            Throwable diagnosis = diagnoseLoadFailure(e, resource);
             if (diagnosis != null) {
                 return diagnosis;
             }
-            // Our own extraction loaded it where native-lib-loader failed: go on to the checks.
+            // Our own extraction loaded it where native-lib-loader's failed: go on to the checks.
         }
         return checkAbi();
     }
@@ -176,7 +203,7 @@ public final class NativeLibrary {
         if (url == null) {
             Throwable cause = new UnsatisfiedLinkError("no " + resource + " on the class path for "
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
-                    + " (add the kcp-java jar of this platform)");
+                    + ": add " + platformArtifact() + " next to the kcp-java jar");
             cause.addSuppressed(original);
             return cause;
         }
@@ -213,6 +240,27 @@ public final class NativeLibrary {
                 }
             }
         }
+    }
+
+    /**
+     * The Maven coordinates of this platform's jar, e.g. {@code io.kcp:kcp-java:0.1.0:linux-x86_64}
+     * (os-maven-plugin's classifier names).
+     */
+    static String platformArtifact() {
+        String version = NativeLibrary.class.getPackage().getImplementationVersion();
+        return "io.kcp:kcp-java:" + (version != null ? version : "<version>") + ":"
+                + platformClassifier(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    /** os-maven-plugin's classifier for an os.name and os.arch, e.g. {@code linux-aarch_64}. */
+    static String platformClassifier(String osName, String osArch) {
+        String n = osName.toLowerCase(Locale.ROOT);
+        String os = n.startsWith("linux") ? "linux" : n.startsWith("windows") ? "windows"
+                : n.startsWith("mac") || n.startsWith("darwin") ? "osx" : n.replaceAll("[^a-z0-9]", "");
+        String a = osArch.toLowerCase(Locale.ROOT);
+        String arch = a.equals("amd64") || a.equals("x86_64") ? "x86_64"
+                : a.equals("aarch64") || a.equals("arm64") ? "aarch_64" : a;
+        return os + "-" + arch;
     }
 
     private static String describe(Throwable cause) {

@@ -147,4 +147,14 @@ class NativeLibraryTest {
         }
         return n;
     }
+
+    @Test
+    void theMissingPlatformJarIsNamedByItsMavenCoordinates() {
+        assertEquals("linux-x86_64", NativeLibrary.platformClassifier("Linux", "amd64"));
+        assertEquals("linux-aarch_64", NativeLibrary.platformClassifier("Linux", "aarch64"));
+        assertEquals("windows-x86_64", NativeLibrary.platformClassifier("Windows 11", "amd64"));
+        assertEquals("osx-aarch_64", NativeLibrary.platformClassifier("Mac OS X", "aarch64"));
+        assertEquals("osx-x86_64", NativeLibrary.platformClassifier("Mac OS X", "x86_64"));
+        assertTrue(NativeLibrary.platformArtifact().startsWith("io.kcp:kcp-java:"));
+    }
 }

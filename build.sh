@@ -180,7 +180,7 @@ $got"
   local probe deps out want
   probe=$(mktemp -d)
   cp java/src/consumer/Probe.java "$probe/Probe.java"
-  deps=$(tr ':' '\n' < target/runtime-classpath.txt | grep -v bcprov | paste -sd: -)
+  deps=$(tr ':' '\n' < target/runtime-classpath.txt | grep -E 'native-lib-loader|slf4j-api' | paste -sd: -)
   want=$'kernel=NATIVE\necho=hello\nsalsa20=names bcprov'
   out=$("$JAVA" --enable-native-access=ALL-UNNAMED -Xcheck:jni -Dkcp.native=require \
     -Djava.library.path="$probe" -cp "$main:$natives:$deps" "$probe/Probe.java" 2>"$probe/err") \

@@ -8,11 +8,16 @@
  */
 module io.kcp {
     exports io.kcp;
+    // a Micrometer MeterBinder for the counters, for applications that have Micrometer
+    exports io.kcp.micrometer;
 
     // finds and extracts the platform's native library
     requires org.scijava.nativelib;
-    // the ciphers the JDK lacks (salsa20, blowfish, twofish, cast5, tea, xtea, sm4): optional
+    // the ciphers the JDK lacks (salsa20, twofish, cast5, xtea, sm4): optional
     requires static org.bouncycastle.provider;
     // HotSpot's flags, to choose the faster CRC-32
     requires static jdk.management;
+    // the counters as MBeans, out of the box
+    requires java.management;
+    requires static micrometer.core;
 }

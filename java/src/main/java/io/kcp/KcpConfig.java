@@ -305,21 +305,24 @@ public final class KcpConfig {
         }
 
         /**
-         * The FEC shape: Reed-Solomon parity after every {@code dataShards} datagrams.
+         * The FEC shape: Reed-Solomon parity after every {@code dataShards} datagrams. As in
+         * kcp-go and kcptun, FEC is on only when both counts are positive: a zero in either
+         * turns it off.
          *
-         * @param dataShards 0 (off, with parityShards 0) or at least 1
-         * @param parityShards 0 (off) or at least 1; data + parity at most 256
+         * @param dataShards 0 or more
+         * @param parityShards 0 or more; with both positive, data + parity at most 256
          * @return this builder
          */
         public Builder fec(int dataShards, int parityShards) {
-            boolean off = dataShards == 0 && parityShards == 0;
-            if (!off && (dataShards < 1 || parityShards < 1 || dataShards + parityShards > 256)) {
-                throw new IllegalArgumentException("FEC shards must be 0/0 (off) or data >= 1 and"
-                        + " parity >= 1 with data + parity <= 256, got " + dataShards + "/"
-                        + parityShards);
+            if (dataShards < 0 || parityShards < 0
+                    || (dataShards > 0 && parityShards > 0 && dataShards + parityShards > 256)) {
+                throw new IllegalArgumentException("FEC shards must be >= 0, and data + parity"
+                        + " <= 256 when both are positive (a zero turns FEC off), got "
+                        + dataShards + "/" + parityShards);
             }
-            this.dataShards = dataShards;
-            this.parityShards = parityShards;
+            boolean on = dataShards > 0 && parityShards > 0;
+            this.dataShards = on ? dataShards : 0;
+            this.parityShards = on ? parityShards : 0;
             return this;
         }
 

@@ -78,10 +78,12 @@ public final class KcpListener implements Closeable {
     private final AtomicLong reapedSessions = new AtomicLong();
     private final AtomicLong unopened = new AtomicLong();
     private final GaveWay gaveWay = new GaveWay();
+    private final ChecksumAlarm checksumAlarm;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Condition acceptable = acceptLock.newCondition();
     private final ArrayDeque<KcpSession> backlog = new ArrayDeque<>(); // guarded by acceptLock
     private final ReceiveLoop loop;
+    private final javax.management.ObjectName mbean;
     private final ReceiveLoop.Registration registration;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -100,6 +102,8 @@ public final class KcpListener implements Closeable {
         this.decryptor = new InboundPipeline(
                 config.crypt().equals("null") ? null : config.newCipher(),
                 0, 0, config.kernel().reedSolomon(), counters);
+        String bound = String.valueOf(channel.getLocalAddress());
+        this.checksumAlarm = new ChecksumAlarm("listener on " + bound);
         this.loop = new ReceiveLoop("kcp-listener-" + localPort(channel));
         this.registration = loop.register(channel, new ReceiveLoop.Handler() {
             @Override
@@ -112,6 +116,9 @@ public final class KcpListener implements Closeable {
                 fail(cause);
             }
         }, ownsChannel);
+        // registered last: nothing after it can fail and leave it behind
+        this.mbean = Metrics.registerListener(this, bound, counters);
+        if (closed) io.kcp.metrics.Jmx.unregister(mbean); // its socket failed at once
     }
 
     private static String localPort(DatagramChannel ch) throws IOException {
@@ -126,7 +133,11 @@ public final class KcpListener implements Closeable {
             counters.inc(SnmpCounter.IN_ERRS);
             return;
         }
-        if (!decryptor.decryptAndCheck(datagram)) return; // counted inside
+        long csumErrors = counters.get(SnmpCounter.IN_CSUM_ERRORS);
+        if (!decryptor.decryptAndCheck(datagram)) { // counted inside
+            if (counters.get(SnmpCounter.IN_CSUM_ERRORS) != csumErrors) checksumAlarm.failed(source);
+            return;
+        }
         KcpSession s = sessions.get(source);
         long conv = InboundPipeline.peekConv(datagram);
         if (s != null) {
@@ -364,6 +375,12 @@ public final class KcpListener implements Closeable {
             if (cause == null) s.close(); else s.fail(cause);
         }
         registration.cancel(); // after the sessions' last flushes: this closes an owned socket
+        io.kcp.metrics.Jmx.unregister(mbean);
+    }
+
+    /** The counter set this listener's sessions add to (and through it, the global one). */
+    Counters countersForSessions() {
+        return counters;
     }
 
     /** @return true until {@link #close()} or a failure of the listener's socket */
@@ -420,8 +437,10 @@ public final class KcpListener implements Closeable {
     }
 
     /**
-     * Counters of what the listener itself saw before a session took over: checksum errors,
-     * malformed datagrams and the like. Its sessions count into their own sets.
+     * This listener's counters: its sessions' (each also has its own set, see
+     * {@link KcpSession#counters()}) plus what the listener saw before any session took over
+     * (checksum errors, malformed datagrams). The same figures are in JMX as
+     * {@code io.kcp:type=Listener,name="<local address>"}.
      *
      * @return a snapshot
      */

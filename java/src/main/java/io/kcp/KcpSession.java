@@ -79,6 +79,7 @@ public final class KcpSession implements ByteChannel {
     private final ArqCounterSync segmentCounters = new ArqCounterSync();
     private final KcpSink toArq = this::arqInput;
     private final PeerEvidence evidence = new PeerEvidence();
+    private final ChecksumAlarm checksumAlarm = new ChecksumAlarm("dialed session");
     private ByteBuffer readRemainder = ByteBuffer.allocate(0);
     private boolean ackNoDelay;
     private boolean writeDelay;
@@ -113,7 +114,9 @@ public final class KcpSession implements ByteChannel {
         this.kernel = config.kernel();
         this.idleTimeoutNanos = (listener != null ? config.acceptedIdleTimeout()
                 : config.idleTimeout()).toNanos();
-        this.counters = new Counters(Counters.GLOBAL);
+        // a listener's sessions count into the listener's set, which counts into the global one
+        this.counters = new Counters(listener != null ? listener.countersForSessions() : Counters.GLOBAL);
+        if (listener == null) Metrics.ensureGlobal();
         this.arq = arqs.apply(conv);
         OutboundPipeline out = null;
         InboundPipeline in = null;
@@ -198,7 +201,11 @@ public final class KcpSession implements ByteChannel {
             if (decrypted) {
                 inbound.inputDecrypted(datagram, inputNow, toArq);
             } else {
+                long csumErrors = counters.get(SnmpCounter.IN_CSUM_ERRORS);
                 inbound.input(datagram, inputNow, toArq);
+                if (counters.get(SnmpCounter.IN_CSUM_ERRORS) != csumErrors) {
+                    checksumAlarm.failed(remote);
+                }
             }
             took = accepted;
             if (took) lastInputNanos = now;

@@ -292,8 +292,13 @@ class SessionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KcpConfig.builder().mtu(9000));
         assertTrue(e.getMessage().contains("[50, 1500]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().fec(10, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().fec(200, 100));
         assertTrue(e.getMessage().contains("data + parity <= 256"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().fec(-1, 3));
+        assertTrue(e.getMessage().contains(">= 0"), e.getMessage());
+        // kcptun's rule: a zero in either count means FEC off
+        assertFalse(KcpConfig.builder().fec(10, 0).build().fecEnabled());
+        assertEquals(0, KcpConfig.builder().fec(0, 3).build().parityShards());
         e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().crypt("rot13", "k"));
         assertTrue(e.getMessage().contains("aes"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().windows(0, 10));

@@ -103,7 +103,11 @@ class FlagsTest {
         assertUsage("--remote port must be 0..65535", () -> parse("--remote", "h:70000").address("remote", null));
         assertUsage("--mode must be normal, fast, fast2, fast3 or manual", () -> parse("--mode", "turbo").kcptunConfig(false));
         assertUsage("unknown", () -> parse("--crypt", "rot13").kcptunConfig(false));
-        assertUsage("FEC shards", () -> parse("--datashard", "0").kcptunConfig(false));
+        assertUsage("FEC shards", () -> parse("--datashard", "-1").kcptunConfig(false));
+        assertUsage("FEC shards", () -> parse("--datashard", "200", "--parityshard", "100").kcptunConfig(false));
+        // kcptun's rule: a zero in either count turns FEC off, it is not an error
+        assertEquals(false, parse("--datashard", "10", "--parityshard", "0").kcptunConfig(false).fecEnabled());
+        assertEquals(false, parse("--datashard", "0").kcptunConfig(false).fecEnabled());
         assertUsage("mtu must be in", () -> parse("--mtu", "20").kcptunConfig(false));
         assertUsage("--kernel must be auto, native or java", () -> parse("--kernel", "gpu").kcptunConfig(false));
         assertUsage("--stream is a switch", () -> parse("--stream=maybe").kcptunConfig(false));

@@ -56,7 +56,9 @@ class SimdPathsTest {
             assertTrue(X86_CRC.containsAll(paths.subList(1, paths.size())), paths::toString);
         } else if (aarch64()) {
             assertEquals(List.of("table"), paths);
-            for (String p : X86_CRC) refused(() -> NativeCrc32.setPath(p), paths, NativeCrc32::path);
+            for (String p : X86_CRC) {
+                refused(() -> NativeCrc32.setPath(p), paths, NativeCrc32::path);
+            }
         }
     }
 

@@ -2,9 +2,11 @@
 # The one entry point for building and testing kcp-java (CI runs `./build.sh`).
 #
 #   ./build.sh              everything: native + Java build, ctest, Java tests on both kernels,
-#                           jars, -Xcheck:jni check, chaos stage, packaging check, ASan/UBSan
-#                           ctest, fuzzing
+#                           platform jars, -Xcheck:jni check, C tests of the cross builds,
+#                           chaos stage, packaging check, ASan/UBSan ctest, fuzzing
 #   ./build.sh test         quick: native + Java build, ctest, Java tests on both kernels
+#   ./build.sh cross        every platform jar (no Java tests), their C tests under qemu and
+#                           wine, and the packaging check
 #   ./build.sh asan         the C kernel and its tests under ASan/UBSan (build/asan)
 #   ./build.sh fuzz         build and run every fuzz target for FUZZ_SECONDS each (build/fuzz)
 #   ./build.sh chaos        the chaos stage alone, on both kernels (builds first if needed)
@@ -16,7 +18,8 @@
 #                           through a lossy, delaying relay on loopback
 #
 # Environment: JAVA_HOME (the JDK Maven and the tests use), FUZZ_SECONDS (default 60 per target),
-# MVN_ARGS (extra Maven arguments).
+# MVN_ARGS (extra Maven arguments), PLATFORMS (the platform jars to require; default: all of
+# native/platforms.tsv).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -85,16 +88,20 @@ check_jni() {
   echo "no -Xcheck:jni findings in ${reports[*]} and target/logs"
 }
 
-# ---- packaging: main jar = classes, platform jar = the library, and they work together -----
-natives_dir_for_host() {
+# ---- packaging: main jar = classes, platform jars = one library each, and they work together --
+# Every platform of native/platforms.tsv has a jar (PLATFORMS= limits the list, e.g. to the
+# host's classifier on a machine without the cross toolchains of .ci/run).
+PLATFORMS=${PLATFORMS:-$(awk -F'\t' '!/^#/ { print $1 }' native/platforms.tsv)}
+
+host_classifier() {
   local os cpu
   case "$(uname -s)" in
     Linux) os=linux ;; Darwin) os=osx ;; MINGW*|MSYS*|CYGWIN*) os=windows ;; *) echo unknown; return ;;
   esac
   case "$(uname -m)" in
-    x86_64|amd64) cpu=64 ;; aarch64|arm64) cpu=arm64 ;; *) echo unknown; return ;;
+    x86_64|amd64) cpu=x86_64 ;; aarch64|arm64) cpu=aarch_64 ;; *) echo unknown; return ;;
   esac
-  echo "${os}_${cpu}"
+  echo "$os-$cpu"
 }
 
 manifest_value() { # jar key
@@ -106,22 +113,16 @@ manifest_value() { # jar key
 }
 
 check_packaging() {
-  local main natives dir lib
-  local jar
-  main='' natives=''
+  local main='' jar cls jars=() host
   for jar in target/kcp-java-*.jar; do
     case "$jar" in
-      *-sources.jar|*-javadoc.jar) continue ;;
-      *-linux-*.jar|*-osx-*.jar|*-windows-*.jar) natives=$jar ;;
+      *-sources.jar|*-javadoc.jar) ;;
+      *-linux-*.jar|*-osx-*.jar|*-windows-*.jar) ;;
       *) main=$jar ;;
     esac
   done
   [ -f "$main" ] || die "main jar missing"
-  [ -f "$natives" ] || die "platform jar missing"
-  dir=$(natives_dir_for_host)
-  lib=natives/$dir/libkcpjava.so
-  echo "main jar:     $main"
-  echo "platform jar: $natives"
+  echo "main jar: $main"
 
   # The main jar runs anywhere on the Java kernel: classes (and metadata) only.
   local stray
@@ -131,36 +132,14 @@ check_packaging() {
   [ "$(manifest_value "$main" Automatic-Module-Name)" = io.kcp ] \
     || "$JAR" tf "$main" | grep -qx module-info.class || die "main jar has no module name"
 
-  # The platform jar holds exactly the library, where native-lib-loader looks for it.
-  local want got
-  want=$(printf '%s\n' META-INF/ META-INF/MANIFEST.MF natives/ "natives/$dir/" "$lib" | sort)
-  got=$("$JAR" tf "$natives" | sort)
-  [ "$want" = "$got" ] || die "platform jar content: expected
-$want
-got
-$got"
-  local module
-  module=$(manifest_value "$natives" Automatic-Module-Name)
-  [[ $module =~ ^io\.kcp\.natives\.[a-z0-9_]+$ ]] || die "platform jar module name '$module'"
-  echo "contents ok; platform jar module: $module"
-
-  if [ "$(uname -s)" = Linux ]; then
-    local so=target/native/$lib
-    echo "GLIBC symbol versions $so needs (the oldest glibc it runs on is the newest of these):"
-    objdump -T "$so" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | sed 's/^/  /'
-    echo "shared libraries it needs:"
-    readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p'
-    ! readelf -d "$so" | grep -q 'libjvm' || die "$so links libjvm"
-    # Only JNI entry points leave the library (-fvisibility=hidden).
-    local exported
-    exported=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -vE '^(Java_|JNI_On)' || true)
-    [ -z "$exported" ] || die "$so exports non-JNI symbols: $exported"
-    readelf -d "$so" | grep -qE 'BIND_NOW|FLAGS_1.*NOW' || die "$so not linked with -z now"
-    readelf -lW "$so" | grep -q GNU_RELRO || die "$so not linked with -z relro"
-    ! readelf -lW "$so" | grep GNU_STACK | grep -q RWE || die "$so has an executable stack"
-    ! readelf -d "$so" | grep -q TEXTREL || die "$so has text relocations"
-    echo "exports only JNI symbols; relro, now, noexecstack ok"
-  fi
+  # One jar per platform, each exactly its library: layout, machine, exports, dependencies.
+  for cls in $PLATFORMS; do
+    jar=${main%.jar}-$cls.jar
+    [ -f "$jar" ] || die "platform jar $jar missing (cross toolchains: see .ci/run; PLATFORMS=$(host_classifier) to skip)"
+    jars+=("$jar")
+  done
+  native/check-natives.sh "${jars[@]}" || die "platform jar check failed"
+  check_natives_can_fail "${jars[0]}"
 
   # Sources and javadoc jars for publishing.
   local sources javadoc
@@ -177,13 +156,17 @@ $got"
   # binding), on the class path and on the module path: it must run an aes + FEC session on
   # the native kernel, get a clear error for a cipher that needs BouncyCastle, and print
   # nothing but its own lines.
+  host=${main%.jar}-$(host_classifier).jar
+  [ -f "$host" ] || die "no platform jar for this host ($host)"
+  local module
+  module=$(manifest_value "$host" Automatic-Module-Name)
   local probe deps out want
   probe=$(mktemp -d)
   cp java/src/consumer/Probe.java "$probe/Probe.java"
   deps=$(tr ':' '\n' < target/runtime-classpath.txt | grep -E 'native-lib-loader|slf4j-api' | paste -sd: -)
   want=$'kernel=NATIVE\necho=hello\nsalsa20=names bcprov'
   out=$("$JAVA" --enable-native-access=ALL-UNNAMED -Xcheck:jni -Dkcp.native=require \
-    -Djava.library.path="$probe" -cp "$main:$natives:$deps" "$probe/Probe.java" 2>"$probe/err") \
+    -Djava.library.path="$probe" -cp "$main:$host:$deps" "$probe/Probe.java" 2>"$probe/err") \
     || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "class path: the jars do not work"; }
   if grep -qE "$JNI_FINDINGS" "$probe/err"; then cat "$probe/err"; rm -rf "$probe"; die "-Xcheck:jni finding"; fi
   [ "$out" = "$want" ] || { rm -rf "$probe"; die "class path: unexpected output: $out"; }
@@ -192,12 +175,52 @@ $got"
   fi
   echo "class path: $(echo "$out" | paste -sd' ' -)"
   out=$("$JAVA" --enable-native-access=io.kcp -Dkcp.native=require -Djava.library.path="$probe" \
-    --module-path "$main:$natives:$deps" --add-modules "io.kcp,$module" "$probe/Probe.java" \
+    --module-path "$main:$host:$deps" --add-modules "io.kcp,$module" "$probe/Probe.java" \
     2>"$probe/err") || { cat "$probe/err"; echo "$out"; rm -rf "$probe"; die "module path: the jars do not work"; }
   [ "$out" = "$want" ] || { rm -rf "$probe"; die "module path: unexpected output: $out"; }
   if [ -s "$probe/err" ]; then cat "$probe/err"; rm -rf "$probe"; die "module path: something printed to stderr"; fi
   echo "module path: $(echo "$out" | paste -sd' ' -), nothing on stderr"
   rm -rf "$probe"
+}
+
+# The jar check must be able to fail: the library of one jar under another platform's name.
+check_natives_can_fail() {
+  local good=$1 probe cls other row dir lib
+  probe=$(mktemp -d)
+  (cd "$probe" && "$JAR" xf "$ROOT/$good")
+  cls=$(basename "$good" .jar | sed -E 's/^kcp-java-[0-9][^-]*(-SNAPSHOT)?-//')
+  other=$(awk -F'\t' -v c="$cls" '!/^#/ && $1 != c && $7 != "" { print $1; exit }' native/platforms.tsv)
+  IFS=$'\t' read -r dir lib < <(awk -F'\t' -v c="$other" '$1 == c { print $2 "\t" $3 }' native/platforms.tsv)
+  mkdir -p "$probe/natives/$dir"
+  mv "$probe"/natives/*/* "$probe/natives/$dir/$lib" 2>/dev/null || true
+  find "$probe/natives" -mindepth 1 -type d -empty -delete
+  sed -i "s/^Automatic-Module-Name: .*/Automatic-Module-Name: io.kcp.natives.${other//-/_}\r/" \
+    "$probe/META-INF/MANIFEST.MF"
+  (cd "$probe" && "$JAR" cfm "kcp-java-0-$other.jar" META-INF/MANIFEST.MF natives)
+  if native/check-natives.sh "$probe/kcp-java-0-$other.jar" >/dev/null 2>"$probe/err"; then
+    rm -rf "$probe"; die "check-natives.sh accepts $cls's library in a $other jar"
+  fi
+  echo "check-natives.sh rejects $cls's library in a $other jar: $(cat "$probe/err")"
+  rm -rf "$probe"
+}
+
+# ---- cross builds: the C tests of each platform jar, under qemu (AArch64) and wine (Windows) --
+cross_ctest() {
+  local cls dir ran=0
+  for cls in $PLATFORMS; do
+    [ "$cls" = "$(host_classifier)" ] && continue
+    dir=target/cmake-$cls
+    [ -d "$dir" ] || die "no $dir: the natives-* Maven profiles did not build $cls"
+    if ! grep -q '^add_test' "$dir/CTestTestfile.cmake" 2>/dev/null; then
+      echo "$cls: built and checked statically; nothing here runs its programs"
+      continue
+    fi
+    # The emulator is the command in front of each test program (cmake/toolchain-*.cmake).
+    section "ctest $cls, run by $(sed -n 's/^add_test([a-z_0-9]* "\([^"]*\)".*/\1/p' "$dir/CTestTestfile.cmake" | head -1)"
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error || die "C tests of $cls failed"
+    ran=$((ran + 1))
+  done
+  echo "C tests ran for $ran cross-built platform(s)"
 }
 
 # ---- the C kernel on its own: ASan/UBSan, fuzzing ------------------------------------------
@@ -273,6 +296,7 @@ case "${1:-all}" in
   all)
     stage "maven verify (native, ctest, Java tests x2, jars)" maven verify
     stage "-Xcheck:jni check" check_jni
+    stage "cross ctest (qemu, wine)" cross_ctest
     stage "chaos (both kernels)" chaos
     stage "packaging check" check_packaging
     stage "ASan/UBSan ctest" asan
@@ -282,6 +306,12 @@ case "${1:-all}" in
   test)
     stage "maven test (native, ctest, Java tests x2)" maven test
     stage "-Xcheck:jni check" check_jni
+    summary
+    ;;
+  cross)
+    stage "maven package (all platform jars, no Java tests)" maven package -DskipTests
+    stage "cross ctest (qemu, wine)" cross_ctest
+    stage "packaging check" check_packaging
     summary
     ;;
   asan) stage "ASan/UBSan ctest" asan; summary ;;
@@ -302,6 +332,6 @@ case "${1:-all}" in
     section "bin/kcp demo $*"
     exec bin/kcp demo "$@"
     ;;
-  -h|--help|help) sed -n '2,20p' "$0" ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,/^set -e/{/^set -e/!p}' "$0" ;;
+  *) sed -n '2,/^set -e/{/^set -e/!p}' "$0" >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@
  * fields, the ACK list stays within its limit, empty queues hold no buffers.
  */
 #include "kcp/arq.h"
+#include "test_support.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,32 +24,6 @@
 #define MAX_OPS 2048
 #define MAX_DATAGRAM 4096
 #define SEND_BUDGET (1u << 20) /* bytes queued per input, so one run stays fast */
-
-typedef struct {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t u8(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
-
-static uint16_t u16(reader *r) { return (uint16_t)(u8(r) | (u8(r) << 8)); }
-
-static uint32_t u32(reader *r) { return (uint32_t)u16(r) | ((uint32_t)u16(r) << 16); }
-
-static uint32_t rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 static const int RESERVES[4] = {0, 8, 20, 28};
 /* kcptun's normal, fast, fast2, fast3 */

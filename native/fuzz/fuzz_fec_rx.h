@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "kcp/rs.h"
+#include "test_support.h"
 
 #define FEC_MAX_DATAGRAM 1500 /* FecPacket.MTU_LIMIT: longest FEC packet accepted */
 #define FEC_HEADER 6          /* seqid, flag */
@@ -36,17 +37,6 @@
 #define FEC_MAX_N (FEC_MAX_DS + FEC_MAX_PS)
 /* The queue exceeds its limit by one at most, and only until the end of fec_rx_decode. */
 #define FEC_RX_CAP (FEC_RX_MULTI * FEC_MAX_N + 1)
-
-#define FEC_REQUIRE(c)                                                                     \
-    do {                                                                                   \
-        if (!(c)) abort();                                                                 \
-    } while (0)
-
-static uint16_t fec_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-
-static uint32_t fec_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 typedef struct {
     uint8_t *bytes; /* the FEC packet from its seqid on: exactly len bytes */
@@ -79,7 +69,7 @@ typedef struct {
 } fec_rx;
 
 static void fec_rx_set_shape(fec_rx *d, int ds, int ps) {
-    FEC_REQUIRE(ds >= 1 && ds <= FEC_MAX_DS && ps >= 1 && ps <= FEC_MAX_PS);
+    REQUIRE(ds >= 1 && ds <= FEC_MAX_DS && ps >= 1 && ps <= FEC_MAX_PS);
     d->ds = ds;
     d->ps = ps;
     d->n = ds + ps;
@@ -115,7 +105,7 @@ static kcp_rs *fec_rx_codec(fec_rx *d) {
         c = d->codecs[i];
     } else {
         c = kcp_rs_new(d->ds, d->ps);
-        FEC_REQUIRE(c != NULL);
+        REQUIRE(c != NULL);
         d->codecs_created++;
         if (d->n_codecs == FEC_CODECS) kcp_rs_free(d->codecs[--d->n_codecs]);
         i = d->n_codecs++;
@@ -127,7 +117,7 @@ static kcp_rs *fec_rx_codec(fec_rx *d) {
 
 static fec_rx *fec_rx_new(int ds, int ps) {
     fec_rx *d = (fec_rx *)calloc(1, sizeof(*d));
-    FEC_REQUIRE(d != NULL);
+    REQUIRE(d != NULL);
     fec_rx_set_shape(d, ds, ps);
     d->shape_tokens = FEC_SHAPE_BURST;
     return d;
@@ -155,12 +145,12 @@ static void fec_rx_rebuild(fec_rx *d, int first, int num, size_t max_len, int cl
     kcp_rs *rs = fec_rx_codec(d);
     free(d->group);
     d->group = (uint8_t *)malloc((size_t)d->n * max_len);
-    FEC_REQUIRE(d->group != NULL);
+    REQUIRE(d->group != NULL);
     for (int i = first; i < first + num; i++) {
         const fec_entry *e = &d->rx[i];
         int slot = (int)(e->seqid % (uint32_t)d->n);
         size_t k = e->len - FEC_HEADER;
-        FEC_REQUIRE(k <= max_len);
+        REQUIRE(k <= max_len);
         memcpy(d->group + (size_t)slot * max_len, e->bytes + FEC_HEADER, k);
         d->slot_len[slot] = k;
     }
@@ -175,7 +165,7 @@ static void fec_rx_rebuild(fec_rx *d, int first, int num, size_t max_len, int cl
     int rc = kcp_rs_reconstruct_data_buf(rs, d->group, max_len, max_len, d->present);
     /* Fewer distinct slots than shards happens only when seqids that are not aligned to the
      * shape (hostile ones, near the u32 wrap) share a slot; then the codec must refuse. */
-    FEC_REQUIRE(rc == (have >= d->ds ? KCP_RS_OK : KCP_RS_ETOOFEW));
+    REQUIRE(rc == (have >= d->ds ? KCP_RS_OK : KCP_RS_ETOOFEW));
     if (rc != KCP_RS_OK) {
         d->too_few++;
         return;
@@ -215,9 +205,9 @@ static void fec_rx_recover(fec_rx *d, int search_begin, int search_end, uint32_t
 /* Queues one FEC packet (crypto header removed; from its seqid on, 8 <= len <= 1500) and
  * rebuilds what it can: afterwards recovered[0 .. n_recovered) are the rebuilt data slots. */
 static void fec_rx_decode(fec_rx *d, const uint8_t *pkt, size_t len, uint32_t now, int clean) {
-    FEC_REQUIRE(len >= FEC_HEADER_PLUS2 && len <= FEC_MAX_DATAGRAM);
-    uint32_t seqid = fec_u32(pkt);
-    int is_data = fec_u16(pkt + 4) == FEC_TYPE_DATA;
+    REQUIRE(len >= FEC_HEADER_PLUS2 && len <= FEC_MAX_DATAGRAM);
+    uint32_t seqid = rd32(pkt);
+    int is_data = rd16(pkt + 4) == FEC_TYPE_DATA;
     d->n_recovered = 0;
     if (!is_data) d->parity_shards++;
 
@@ -230,11 +220,11 @@ static void fec_rx_decode(fec_rx *d, const uint8_t *pkt, size_t len, uint32_t no
             break;
         }
     }
-    FEC_REQUIRE(d->count < FEC_RX_CAP);
+    REQUIRE(d->count < FEC_RX_CAP);
     memmove(&d->rx[at + 1], &d->rx[at], (size_t)(d->count - at) * sizeof(fec_entry));
     fec_entry *e = &d->rx[at];
     e->bytes = (uint8_t *)malloc(len);
-    FEC_REQUIRE(e->bytes != NULL);
+    REQUIRE(e->bytes != NULL);
     memcpy(e->bytes, pkt, len);
     e->len = len;
     e->seqid = seqid;

@@ -37,18 +37,18 @@ typedef void (*fec_emit_fn)(void *ctx, uint8_t *datagram, size_t len);
 
 static fec_tx *fec_tx_new(int ds, int ps, size_t offset, uint32_t first_seqid) {
     fec_tx *t = (fec_tx *)calloc(1, sizeof(*t));
-    FEC_REQUIRE(t != NULL);
+    REQUIRE(t != NULL);
     t->ds = ds;
     t->ps = ps;
     t->n = ds + ps;
     t->rs = kcp_rs_new(ds, ps);
-    FEC_REQUIRE(t->rs != NULL);
+    REQUIRE(t->rs != NULL);
     t->offset = offset;
     t->paws = 0xFFFFFFFFu / (uint32_t)t->n * (uint32_t)t->n;
     t->next = first_seqid % t->paws;
     t->stride = FEC_MAX_DATAGRAM;
     t->group = (uint8_t *)malloc((size_t)t->n * t->stride);
-    FEC_REQUIRE(t->group != NULL);
+    REQUIRE(t->group != NULL);
     return t;
 }
 
@@ -75,7 +75,7 @@ static uint32_t fec_tx_seqid(fec_tx *t, int wrap) {
 /* `dg` (len bytes, its FEC header room at offset zero) becomes a data shard and is emitted;
  * the parity shards follow when it completes a group. */
 static void fec_tx_encode(fec_tx *t, uint8_t *dg, size_t len, fec_emit_fn emit, void *ctx) {
-    FEC_REQUIRE(len >= t->offset + FEC_HEADER_PLUS2 && len - t->offset <= FEC_MAX_DATAGRAM);
+    REQUIRE(len >= t->offset + FEC_HEADER_PLUS2 && len - t->offset <= FEC_MAX_DATAGRAM);
     uint8_t *h = dg + t->offset;
     uint32_t seqid = fec_tx_seqid(t, 0);
     size_t body = len - t->offset - FEC_HEADER; /* size field and KCP bytes */
@@ -91,7 +91,7 @@ static void fec_tx_encode(fec_tx *t, uint8_t *dg, size_t len, fec_emit_fn emit, 
     fec_sent *s = &t->history[seqid % FEC_HISTORY];
     free(s->bytes);
     s->bytes = (uint8_t *)malloc(body);
-    FEC_REQUIRE(s->bytes != NULL);
+    REQUIRE(s->bytes != NULL);
     memcpy(s->bytes, h + FEC_HEADER, body);
     s->len = body;
     s->seqid = seqid;
@@ -106,12 +106,12 @@ static void fec_tx_encode(fec_tx *t, uint8_t *dg, size_t len, fec_emit_fn emit, 
     size_t l = t->max_len;
     for (int i = 0; i < t->ds; i++)
         memset(t->group + (size_t)i * t->stride + t->shard_len[i], 0, l - t->shard_len[i]);
-    FEC_REQUIRE(kcp_rs_encode_buf(t->rs, t->group, t->stride, l) == KCP_RS_OK);
-    FEC_REQUIRE(kcp_rs_verify_buf(t->rs, t->group, t->stride, l) == 1);
+    REQUIRE(kcp_rs_encode_buf(t->rs, t->group, t->stride, l) == KCP_RS_OK);
+    REQUIRE(kcp_rs_verify_buf(t->rs, t->group, t->stride, l) == 1);
     for (int p = 0; p < t->ps; p++) {
         size_t plen = t->offset + FEC_HEADER + l;
         uint8_t *pd = (uint8_t *)calloc(1, plen);
-        FEC_REQUIRE(pd != NULL);
+        REQUIRE(pd != NULL);
         uint32_t ps = fec_tx_seqid(t, 1);
         uint8_t *ph = pd + t->offset;
         ph[0] = (uint8_t)ps;

@@ -37,8 +37,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(c) FEC_REQUIRE(c)
-
 #define CRYPTO_HEADER 20 /* nonce 16, crc32 4 */
 #define NONCE 16
 #define MAX_OPS 1024
@@ -46,38 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SEND_BUDGET (256u << 10) /* bytes the peer and the receiver may send per input */
 #define MAX_MESSAGES 8192
 #define OUTPUT_LIMIT (1u << 20)
-
-/* ---- input reader ---- */
-
-typedef struct {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t u8(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
-
-/* little endian; one call per statement, as the order of calls within an expression is not
- * defined and the seed script depends on it */
-static uint16_t u16(reader *r) {
-    uint16_t lo = u8(r);
-    return (uint16_t)(lo | u8(r) << 8);
-}
-
-static uint32_t u32(reader *r) {
-    uint32_t lo = u16(r);
-    return lo | (uint32_t)u16(r) << 16;
-}
-
-static void wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* kcptun's normal, fast, fast2, fast3 */
 static const int PROFILES[4][4] = {{0, 40, 2, 1}, {0, 30, 2, 1}, {1, 20, 2, 1}, {1, 10, 2, 1}};
@@ -165,7 +131,6 @@ static void emit_sealed(void *ctx, uint8_t *dg, size_t len) {
 
 /* ---- checks on the receiver ---- */
 
-static uint32_t rd32(const uint8_t *p) { return fec_u32(p); }
 
 /* The records A produced since the last check: the arq.h record layout, and KCP inside. */
 static void check_output(harness *h) {
@@ -193,7 +158,7 @@ static void check_output(harness *h) {
             REQUIRE(s[4] >= 81 && s[4] <= 84);
             REQUIRE(s[4] == 81 ? slen <= mss : slen == 0);
             REQUIRE(!(s[4] == 81 && h->stream && s[5] != 0));
-            REQUIRE(fec_u16(s + 6) <= rcv_wnd);
+            REQUIRE(rd16(s + 6) <= rcv_wnd);
             REQUIRE(slen <= len - at - KCP_OVERHEAD);
             at += KCP_OVERHEAD + slen;
         }
@@ -253,7 +218,7 @@ static int inbound(harness *h, const uint8_t *dg, size_t len, int clean) {
         len -= CRYPTO_HEADER;
     }
     if (len < KCP_OVERHEAD) return IN_SHORT;
-    uint16_t flag = fec_u16(dg + 4);
+    uint16_t flag = rd16(dg + 4);
     if (flag != FEC_TYPE_DATA && flag != FEC_TYPE_PARITY) {
         arq_input(h, dg, len, 1, clean);
         return IN_KCP;
@@ -279,7 +244,7 @@ static int inbound(harness *h, const uint8_t *dg, size_t len, int clean) {
                 for (size_t k = s->len; k < rlen; k++) REQUIRE(r[k] == 0);
             }
         }
-        size_t sz = rlen >= 2 ? fec_u16(r) : 0;
+        size_t sz = rlen >= 2 ? rd16(r) : 0;
         if (sz < 2 || sz > rlen) {
             REQUIRE(!checkable); /* the peer's size fields are right */
             continue;

@@ -11,13 +11,9 @@
 #include <string.h>
 
 #include "kcp/rs.h"
+#include "test_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)                                                                         \
-    do {                                                                                   \
-        if (!(c)) abort();                                                                 \
-    } while (0)
 
 static void fill(uint8_t *dst, size_t n, const uint8_t *src, size_t src_len, size_t phase) {
     for (size_t i = 0; i < n; i++)

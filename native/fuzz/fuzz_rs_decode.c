@@ -27,33 +27,18 @@
 #include <string.h>
 
 #include "kcp/rs.h"
+#include "test_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Byte loops of the harness itself: no coverage tracing (it would be most of the run time). */
 #define HARNESS_LOOP __attribute__((no_sanitize("coverage")))
 
-#define REQUIRE(c)                                                                         \
-    do {                                                                                   \
-        if (!(c)) abort();                                                                 \
-    } while (0)
-
 /* Per input: bytes of the group, and ds * n * len bounding the multiply work of a round. Long
  * shards (verify works in slices of 8192 / ps bytes) still fit small shapes. */
 #define MAX_BYTES (1u << 15)
 #define MAX_WORK (1u << 17)
 #define MAX_ROUNDS 8
-
-typedef struct {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t u8(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
 
 /* One group of shards in a buffer `total` bytes long: shard i at base + slot(i) * stride.
  * `reversed` (pointer form only) lays the shards out in reverse order, so nothing may assume

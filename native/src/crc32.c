@@ -73,9 +73,10 @@ static void init(void) {
     if (load_acquire() == 2) return;
     if (claim()) {
         build_tables();
-#if KCP_CRC32_X86
-        available |= kcp_crc32_cpu_paths();
-#endif
+        unsigned cpu = kcp_cpu_features();
+        if (cpu & KCP_CPU_PCLMUL) available |= 1u << KCP_CRC32_PATH_PCLMUL;
+        if ((cpu & KCP_CPU_PCLMUL) && (cpu & KCP_CPU_AVX2) && (cpu & KCP_CPU_VPCLMUL))
+            available |= 1u << KCP_CRC32_PATH_VPCLMUL;
         for (int p = KCP_CRC32_PATH_COUNT - 1; p >= 0; p--) {
             if (available & (1u << p)) {
                 best_path = p;
@@ -97,7 +98,7 @@ uint32_t kcp_crc32_update(uint32_t crc, const void *buf, size_t len) {
     init();
     const uint8_t *p = (const uint8_t *)buf;
     uint32_t s = ~crc;
-#if KCP_CRC32_X86
+#if KCP_X86_64
     int path = get_active();
     size_t bulk = 0;
     if (path == KCP_CRC32_PATH_VPCLMUL && len >= KCP_CRC32_VPCLMUL_MIN) {

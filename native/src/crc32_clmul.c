@@ -12,31 +12,13 @@
  */
 #include "crc32_internal.h"
 
-#if KCP_CRC32_X86
+#if KCP_X86_64
 #include <immintrin.h>
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#include <intrin.h>
-#define TARGET(isa)
-static void cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
-    int v[4];
-    __cpuidex(v, (int)leaf, (int)sub);
-    for (int i = 0; i < 4; i++) r[i] = (unsigned)v[i];
-}
-static uint64_t xgetbv0(void) { return _xgetbv(0); }
-#else
-#include <cpuid.h>
+#if defined(__GNUC__) || defined(__clang__)
 #define TARGET(isa) __attribute__((target(isa)))
-static void cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
-    r[0] = r[1] = r[2] = r[3] = 0;
-    if (leaf > (unsigned)__get_cpuid_max(0, 0)) return;
-    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
-}
-static uint64_t xgetbv0(void) {
-    uint32_t lo, hi;
-    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return ((uint64_t)hi << 32) | lo;
-}
+#else
+#define TARGET(isa)
 #endif
 
 /* Fold constants as {multiplier of L, multiplier of H} for a distance of D bits. */
@@ -141,21 +123,6 @@ TARGET(ISA256) uint32_t kcp_crc32_vpclmul(uint32_t state, const uint8_t *p, size
     const __m128i k128 = _mm_set_epi64x((long long)K_H_128, (long long)K_L_128);
     __m128i x = fold128(_mm256_castsi256_si128(y0), k128, _mm256_extracti128_si256(y0, 1));
     return finish(x, p, len);
-}
-
-unsigned kcp_crc32_cpu_paths(void) {
-    unsigned l1[4], l7[4], paths = 0;
-    cpuid(1, 0, l1);
-    cpuid(7, 0, l7);
-    int pclmul = (l1[2] >> 1) & 1, sse41 = (l1[2] >> 19) & 1;
-    int osxsave = (l1[2] >> 27) & 1, avx = (l1[2] >> 28) & 1;
-    /* The OS must save the YMM registers (XCR0 bits 1 and 2) for any 256-bit code. */
-    int ymm_ok = avx && osxsave && (xgetbv0() & 0x6) == 0x6;
-    int avx2 = ymm_ok && ((l7[1] >> 5) & 1);
-    int vpclmul = (l7[2] >> 10) & 1;
-    if (pclmul && sse41) paths |= 1u << KCP_CRC32_PATH_PCLMUL;
-    if (pclmul && sse41 && avx2 && vpclmul) paths |= 1u << KCP_CRC32_PATH_VPCLMUL;
-    return paths;
 }
 
 #else

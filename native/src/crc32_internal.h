@@ -5,20 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu.h"
 #include "kcp/crc32.h"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#define KCP_CRC32_X86 1
-#else
-#define KCP_CRC32_X86 0
-#endif
 
 /* "state" below is the running CRC register: the CRC value XOR 0xFFFFFFFF. */
 
 /* Slicing-by-8 over any length; the tables are built by kcp_crc32_init. */
 uint32_t kcp_crc32_table(uint32_t state, const uint8_t *p, size_t len);
 
-#if KCP_CRC32_X86
+#if KCP_X86_64
 /* Smallest inputs the folding kernels take; below these the table path is as fast. */
 #define KCP_CRC32_PCLMUL_MIN 32
 #define KCP_CRC32_VPCLMUL_MIN 128
@@ -26,8 +21,6 @@ uint32_t kcp_crc32_table(uint32_t state, const uint8_t *p, size_t len);
  * state after it; the caller finishes the tail with the table path. */
 uint32_t kcp_crc32_pclmul(uint32_t state, const uint8_t *p, size_t len);
 uint32_t kcp_crc32_vpclmul(uint32_t state, const uint8_t *p, size_t len);
-/* Bits of kcp_crc32_available_paths() for the SIMD paths this CPU and OS run. */
-unsigned kcp_crc32_cpu_paths(void);
 #endif
 
 #endif

@@ -3,7 +3,7 @@
  * redone as one vector ending at `len` (outputs are written, not accumulated). */
 #include "rs_internal.h"
 
-#if KCP_RS_X86
+#if KCP_X86_64
 #include <immintrin.h>
 
 #define ISA "avx2"

@@ -1,30 +1,5 @@
-/* Which kernels this CPU and OS can run (CPUID + XGETBV), and the process-wide choice. */
+/* Which kernels this CPU and OS can run (from cpu.c), and the process-wide choice. */
 #include "rs_internal.h"
-
-#if KCP_RS_X86
-#if defined(_MSC_VER) && !defined(__clang__)
-#include <intrin.h>
-static void cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
-    int v[4];
-    __cpuidex(v, (int)leaf, (int)sub);
-    for (int i = 0; i < 4; i++) r[i] = (unsigned)v[i];
-}
-static uint64_t xgetbv0(void) { return _xgetbv(0); }
-#else
-#include <cpuid.h>
-static void cpuid(unsigned leaf, unsigned sub, unsigned r[4]) {
-    r[0] = r[1] = r[2] = r[3] = 0;
-    if (leaf > (unsigned)__get_cpuid_max(0, 0)) return;
-    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
-}
-/* Inline asm: the _xgetbv intrinsic would need -mxsave for the whole file. */
-static uint64_t xgetbv0(void) {
-    uint32_t lo, hi;
-    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return ((uint64_t)hi << 32) | lo;
-}
-#endif
-#endif
 
 static unsigned available = 1u << KCP_RS_PATH_SCALAR;
 static int best_path = KCP_RS_PATH_SCALAR;
@@ -39,22 +14,16 @@ static void set_active(int p) { active_path = p; }
 #endif
 
 void kcp_rs_cpu_detect(void) {
-#if KCP_RS_X86
-    unsigned l1[4], l7[4];
-    cpuid(1, 0, l1);
-    cpuid(7, 0, l7);
-    int osxsave = (l1[2] >> 27) & 1, avx = (l1[2] >> 28) & 1;
-    uint64_t xcr0 = osxsave ? xgetbv0() : 0;
-    /* The OS must save the registers: XMM|YMM for AVX, plus opmask|ZMM_Hi256|Hi16_ZMM. */
-    int ymm_ok = avx && (xcr0 & 0x6) == 0x6;
-    int zmm_ok = ymm_ok && (xcr0 & 0xE6) == 0xE6;
-    int avx2 = ymm_ok && ((l7[1] >> 5) & 1);
-    int avx512 = zmm_ok && ((l7[1] >> 16) & 1) && ((l7[1] >> 30) & 1); /* F + BW */
-    int gfni = (l7[2] >> 8) & 1;
-    if (avx2) available |= 1u << KCP_RS_PATH_AVX2;
-    if (avx2 && gfni) available |= 1u << KCP_RS_PATH_GFNI256;
-    if (avx512 && gfni) available |= 1u << KCP_RS_PATH_GFNI512;
+    unsigned cpu = kcp_cpu_features();
+#if KCP_X86_64
+    if (cpu & KCP_CPU_AVX2) available |= 1u << KCP_RS_PATH_AVX2;
+    if ((cpu & KCP_CPU_AVX2) && (cpu & KCP_CPU_GFNI)) available |= 1u << KCP_RS_PATH_GFNI256;
+    if ((cpu & KCP_CPU_AVX512BW) && (cpu & KCP_CPU_GFNI)) available |= 1u << KCP_RS_PATH_GFNI512;
 #endif
+#if KCP_AARCH64
+    if (cpu & KCP_CPU_NEON) available |= 1u << KCP_RS_PATH_NEON;
+#endif
+    (void)cpu;
     for (int p = KCP_RS_PATH_COUNT - 1; p >= 0; p--) {
         if (available & (1u << p)) {
             best_path = p;
@@ -66,13 +35,17 @@ void kcp_rs_cpu_detect(void) {
 
 kcp_rs_kernel_fn kcp_rs_kernel(void) {
     switch (get_active()) {
-#if KCP_RS_X86
+#if KCP_X86_64
     case KCP_RS_PATH_AVX2:
         return kcp_rs_kernel_avx2;
     case KCP_RS_PATH_GFNI256:
         return kcp_rs_kernel_gfni256;
     case KCP_RS_PATH_GFNI512:
         return kcp_rs_kernel_gfni512;
+#endif
+#if KCP_AARCH64
+    case KCP_RS_PATH_NEON:
+        return kcp_rs_kernel_neon;
 #endif
     default:
         return kcp_rs_kernel_scalar;
@@ -108,6 +81,8 @@ const char *kcp_rs_path_name(int path) {
         return "gfni256";
     case KCP_RS_PATH_GFNI512:
         return "gfni512";
+    case KCP_RS_PATH_NEON:
+        return "neon";
     default:
         return "unknown";
     }

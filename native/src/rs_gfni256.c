@@ -4,7 +4,7 @@
  * never accumulated, so recomputing overlapping bytes is harmless. */
 #include "rs_internal.h"
 
-#if KCP_RS_X86
+#if KCP_X86_64
 #include <immintrin.h>
 
 #define ISA "gfni,avx2"

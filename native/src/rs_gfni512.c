@@ -4,7 +4,7 @@
  * uses byte masks, so any length runs at full width. */
 #include "rs_internal.h"
 
-#if KCP_RS_X86
+#if KCP_X86_64
 #include <immintrin.h>
 
 #define ISA "gfni,avx512f,avx512bw"

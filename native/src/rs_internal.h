@@ -5,15 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu.h"
 #include "kcp/rs.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
-#define KCP_RS_X86 1
-#else
-#define KCP_RS_X86 0
-#endif
-
-/* SIMD code is compiled per function for its instruction set, so the library itself only
+/* x86 SIMD code is compiled per function for its instruction set, so the library itself only
  * assumes baseline x86-64 and the CPU check decides what runs. */
 #if defined(__GNUC__) || defined(__clang__)
 #define KCP_RS_TARGET(isa) __attribute__((target(isa)))
@@ -65,13 +60,17 @@ void kcp_rs_kernel_scalar(const kcp_rs_mat *m, const int *rows, int n_out,
 void kcp_rs_kernel_scalar_range(const kcp_rs_mat *m, const int *rows, int n_out,
                                 const uint8_t *const *in, uint8_t *const *out, size_t from,
                                 size_t to);
-#if KCP_RS_X86
+#if KCP_X86_64
 void kcp_rs_kernel_avx2(const kcp_rs_mat *m, const int *rows, int n_out,
                         const uint8_t *const *in, uint8_t *const *out, size_t len);
 void kcp_rs_kernel_gfni256(const kcp_rs_mat *m, const int *rows, int n_out,
                            const uint8_t *const *in, uint8_t *const *out, size_t len);
 void kcp_rs_kernel_gfni512(const kcp_rs_mat *m, const int *rows, int n_out,
                            const uint8_t *const *in, uint8_t *const *out, size_t len);
+#endif
+#if KCP_AARCH64
+void kcp_rs_kernel_neon(const kcp_rs_mat *m, const int *rows, int n_out,
+                        const uint8_t *const *in, uint8_t *const *out, size_t len);
 #endif
 
 /* ---- path dispatch (rs_cpu.c) ---- */

@@ -1,23 +1,10 @@
 /* ctest: the C ARQ kernel against kcp-go facts (WIRE.md §2) and a lossy loopback transfer. */
 #include "kcp/arq.h"
+#include "test_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
-
-static uint32_t rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
 
 /* Returns the i-th output record (and its length). */
 static const uint8_t *record(kcp_arq *k, uint32_t i, uint32_t *len) {
@@ -403,10 +390,5 @@ int main(void) {
     test_initial_flight();
     test_ack_limit();
     test_buffer_memory();
-    if (failures) {
-        fprintf(stderr, "test_arq: %d failures\n", failures);
-        return 1;
-    }
-    printf("test_arq: all checks passed\n");
-    return 0;
+    return test_finish("test_arq");
 }

@@ -12,38 +12,7 @@
 #include <time.h>
 
 #include "kcp/crc32.h"
-
-static int failures;
-static char where[160];
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s [%s]\n", __FILE__, __LINE__, #cond,  \
-                    where);                                                                \
-            if (++failures >= 20) exit(1);                                                 \
-        }                                                                                  \
-    } while (0)
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rnd(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
-
-static void *xmalloc(size_t n) {
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return p;
-}
+#include "test_support.h"
 
 /* The definition, one bit at a time: shares nothing with the code under test. */
 static uint32_t reference(const uint8_t *p, size_t len) {
@@ -90,25 +59,25 @@ static void test_vectors(void) {
     for (int k = 0; k < n_paths; k++) {
         use_path(paths[k]);
         for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-            snprintf(where, sizeof where, "path %s, \"%s\"", kcp_crc32_path_name(paths[k]),
+            test_at("path %s, \"%s\"", kcp_crc32_path_name(paths[k]),
                      v[i].text);
-            CHECK(kcp_crc32(v[i].text, strlen(v[i].text)) == v[i].crc);
-            CHECK(reference((const uint8_t *)v[i].text, strlen(v[i].text)) == v[i].crc);
+            CHECK_AT(kcp_crc32(v[i].text, strlen(v[i].text)) == v[i].crc);
+            CHECK_AT(reference((const uint8_t *)v[i].text, strlen(v[i].text)) == v[i].crc);
         }
         /* Long runs of one byte value through the folding loops. */
         size_t big = 1u << 20;
         uint8_t *buf = (uint8_t *)xmalloc(big);
         memset(buf, 0, big);
-        snprintf(where, sizeof where, "path %s, 1 MiB of 0x00", kcp_crc32_path_name(paths[k]));
-        CHECK(kcp_crc32(buf, big) == reference(buf, big));
+        test_at("path %s, 1 MiB of 0x00", kcp_crc32_path_name(paths[k]));
+        CHECK_AT(kcp_crc32(buf, big) == reference(buf, big));
         memset(buf, 0xFF, big);
-        snprintf(where, sizeof where, "path %s, 1 MiB of 0xFF", kcp_crc32_path_name(paths[k]));
-        CHECK(kcp_crc32(buf, big) == reference(buf, big));
+        test_at("path %s, 1 MiB of 0xFF", kcp_crc32_path_name(paths[k]));
+        CHECK_AT(kcp_crc32(buf, big) == reference(buf, big));
         free(buf);
     }
-    snprintf(where, sizeof where, "NULL with length 0");
-    CHECK(kcp_crc32(NULL, 0) == 0);
-    CHECK(kcp_crc32_update(0x12345678u, NULL, 0) == 0x12345678u);
+    test_at("NULL with length 0");
+    CHECK_AT(kcp_crc32(NULL, 0) == 0);
+    CHECK_AT(kcp_crc32_update(0x12345678u, NULL, 0) == 0x12345678u);
 }
 
 /* Every length up to MAX_LEN at every alignment up to 63, each buffer ending exactly where its
@@ -128,9 +97,9 @@ static void test_all_lengths(void) {
             int step = len < 300 ? 1 : 7;
             for (int a = 0; a < ALIGNS; a += step) {
                 memcpy(buf + a, data, len);
-                snprintf(where, sizeof where, "path %s, len %zu, align %d",
+                test_at("path %s, len %zu, align %d",
                          kcp_crc32_path_name(paths[k]), len, a);
-                CHECK(kcp_crc32(buf + a, len) == want);
+                CHECK_AT(kcp_crc32(buf + a, len) == want);
             }
         }
         free(buf);
@@ -148,46 +117,56 @@ static void test_random_chained(void) {
         size_t cut = len ? (size_t)(rnd() % (len + 1)) : 0;
         for (int k = 0; k < n_paths; k++) {
             use_path(paths[k]);
-            snprintf(where, sizeof where, "path %s, round %d, len %zu, cut %zu",
+            test_at("path %s, round %d, len %zu, cut %zu",
                      kcp_crc32_path_name(paths[k]), round, len, cut);
-            CHECK(kcp_crc32(buf, len) == want);
-            CHECK(kcp_crc32_update(kcp_crc32(buf, cut), buf + cut, len - cut) == want);
+            CHECK_AT(kcp_crc32(buf, len) == want);
+            CHECK_AT(kcp_crc32_update(kcp_crc32(buf, cut), buf + cut, len - cut) == want);
         }
         free(buf);
     }
 }
 
+/* The shared CPU probe against the compiler runtime's own (x86-64, GCC); elsewhere only the
+ * table path exists. */
+static void test_detection(void) {
+    test_at("detection");
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+    __builtin_cpu_init();
+    int pclmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+    int vpclmul = pclmul && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("vpclmulqdq");
+    unsigned want = 1u | (unsigned)pclmul << KCP_CRC32_PATH_PCLMUL |
+                    (unsigned)vpclmul << KCP_CRC32_PATH_VPCLMUL;
+    CHECK_AT(kcp_crc32_available_paths() == want);
+#elif !defined(__x86_64__) && !defined(_M_X64)
+    CHECK_AT(kcp_crc32_available_paths() == 1u << KCP_CRC32_PATH_TABLE);
+#endif
+}
+
 static void test_path_switch(void) {
-    snprintf(where, sizeof where, "path switch");
+    test_at("path switch");
     unsigned avail = kcp_crc32_available_paths();
-    CHECK(avail & (1u << KCP_CRC32_PATH_TABLE));
-    CHECK(kcp_crc32_set_path(-2) == -1);
-    CHECK(kcp_crc32_set_path(KCP_CRC32_PATH_COUNT) == -1);
-    CHECK(kcp_crc32_set_path(31) == -1);
+    CHECK_AT(avail & (1u << KCP_CRC32_PATH_TABLE));
+    CHECK_AT(kcp_crc32_set_path(-2) == -1);
+    CHECK_AT(kcp_crc32_set_path(KCP_CRC32_PATH_COUNT) == -1);
+    CHECK_AT(kcp_crc32_set_path(31) == -1);
     for (int p = 0; p < KCP_CRC32_PATH_COUNT; p++) {
         if (!(avail & (1u << p))) {
             int before = kcp_crc32_path();
-            CHECK(kcp_crc32_set_path(p) == -1);
-            CHECK(kcp_crc32_path() == before);
+            CHECK_AT(kcp_crc32_set_path(p) == -1);
+            CHECK_AT(kcp_crc32_path() == before);
         }
     }
-    CHECK(kcp_crc32_set_path(KCP_CRC32_PATH_AUTO) == 0);
+    CHECK_AT(kcp_crc32_set_path(KCP_CRC32_PATH_AUTO) == 0);
     int best = 0;
     for (int p = 0; p < KCP_CRC32_PATH_COUNT; p++) {
         if (avail & (1u << p)) best = p;
     }
-    CHECK(kcp_crc32_path() == best);
-    CHECK(strcmp(kcp_crc32_path_name(KCP_CRC32_PATH_TABLE), "table") == 0);
-    CHECK(strcmp(kcp_crc32_path_name(99), "unknown") == 0);
+    CHECK_AT(kcp_crc32_path() == best);
+    CHECK_AT(strcmp(kcp_crc32_path_name(KCP_CRC32_PATH_TABLE), "table") == 0);
+    CHECK_AT(strcmp(kcp_crc32_path_name(99), "unknown") == 0);
 }
 
 /* ---- bench mode ---- */
-
-static double now_sec(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ns per call, best of five ~0.1 s runs. */
 static double bench_one(const uint8_t *buf, size_t len) {
@@ -238,19 +217,15 @@ static int bench(void) {
 int main(int argc, char **argv) {
     collect_paths();
     if (argc >= 2 && strcmp(argv[1], "bench") == 0) return bench();
-    if (argc >= 3 && strcmp(argv[1], "seed") == 0) rng_state = strtoull(argv[2], NULL, 0) | 1;
-    printf("seed 0x%llx\n", (unsigned long long)rng_state);
+    if (argc >= 3 && strcmp(argv[1], "seed") == 0) rnd_seed(strtoull(argv[2], NULL, 0));
+    printf("seed 0x%llx\n", (unsigned long long)*rnd_state());
 
+    test_detection();
     test_path_switch();
     test_vectors();
     test_all_lengths();
     test_random_chained();
     kcp_crc32_set_path(KCP_CRC32_PATH_AUTO);
 
-    if (failures) {
-        fprintf(stderr, "test_crc32: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_crc32: ok\n");
-    return 0;
+    return test_finish("test_crc32");
 }

@@ -13,54 +13,7 @@
 #include <time.h>
 
 #include "kcp/rs.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);       \
-            if (++failures >= 20) exit(1);                                                 \
-        }                                                                                  \
-    } while (0)
-
-/* Context for failures inside loops. */
-static char where[160];
-
-#define CHECK_AT(cond)                                                                     \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s [%s]\n", __FILE__, __LINE__, #cond,  \
-                    where);                                                                \
-            if (++failures >= 20) exit(1);                                                 \
-        }                                                                                  \
-    } while (0)
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rnd(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
-
-static size_t rnd_below(size_t n) { return (size_t)(rnd() % n); }
-
-static void fill_random(uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++) p[i] = (uint8_t)rnd();
-}
-
-static void *xmalloc(size_t n) {
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return p;
-}
+#include "test_support.h"
 
 static int paths[KCP_RS_PATH_COUNT], n_paths;
 
@@ -147,7 +100,7 @@ static void test_vector(void) {
     if (!rs) return;
     for (int k = 0; k < n_paths; k++) {
         use_path(paths[k]);
-        snprintf(where, sizeof where, "vector, path %s", kcp_rs_path_name(paths[k]));
+        test_at("vector, path %s", kcp_rs_path_name(paths[k]));
         memcpy(buf, want, 10 * LEN);
         memset(buf + 10 * LEN, 0xEE, 3 * LEN);
         CHECK_AT(kcp_rs_encode_buf(rs, buf, LEN, LEN) == KCP_RS_OK);
@@ -226,7 +179,7 @@ static void test_klauspost_shapes(void) {
         uint8_t present[KCP_RS_MAX_SHARDS];
         for (int k = 0; k < n_paths; k++) {
             use_path(paths[k]);
-            snprintf(where, sizeof where, "klauspost %d+%d, path %s", ds, ps,
+            test_at("klauspost %d+%d, path %s", ds, ps,
                      kcp_rs_path_name(paths[k]));
             fill_pattern(buf, n, LEN, 0);
             CHECK_AT(kcp_rs_encode_buf(rs, buf, LEN, LEN) == KCP_RS_OK);
@@ -380,7 +333,7 @@ static void differential_case(int ds, int ps, size_t len) {
 
     for (int k = 0; k < n_paths; k++) {
         use_path(paths[k]);
-        snprintf(where, sizeof where, "%d+%d len %zu stride %zu %s, path %s, %d lost", ds, ps,
+        test_at("%d+%d len %zu stride %zu %s, path %s, %d lost", ds, ps,
                  len, g.stride, g.separate ? "ptrs" : "buf", kcp_rs_path_name(paths[k]), lost);
 
         /* encode from data with stale parity */
@@ -450,7 +403,7 @@ static void differential_case(int ds, int ps, size_t len) {
     }
     for (int k = 0; k < n_paths; k++) {
         use_path(paths[k]);
-        snprintf(where, sizeof where, "%d+%d len %zu inconsistent, path %s", ds, ps, len,
+        test_at("%d+%d len %zu inconsistent, path %s", ds, ps, len,
                  kcp_rs_path_name(paths[k]));
         restore(&g, erased);
         CHECK_AT(do_reconstruct(rs, &g, present, 0) == KCP_RS_OK);
@@ -563,11 +516,12 @@ static void test_errors(void) {
     CHECK(kcp_rs_path() == paths[n_paths - 1]);
     CHECK(strcmp(kcp_rs_path_name(KCP_RS_PATH_SCALAR), "scalar") == 0);
     CHECK(strcmp(kcp_rs_path_name(KCP_RS_PATH_GFNI512), "gfni512") == 0);
+    CHECK(strcmp(kcp_rs_path_name(KCP_RS_PATH_NEON), "neon") == 0);
     CHECK(strcmp(kcp_rs_path_name(99), "unknown") == 0);
 }
 
 /* The detection must agree with the compiler runtime's own CPU probe (which also checks
- * that the OS saves the vector state). */
+ * that the OS saves the vector state) on x86-64; AArch64 always has NEON and nothing else. */
 static void test_detection(void) {
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
     __builtin_cpu_init();
@@ -578,6 +532,9 @@ static void test_detection(void) {
                     (unsigned)(avx2 && gfni) << KCP_RS_PATH_GFNI256 |
                     (unsigned)(avx512 && gfni) << KCP_RS_PATH_GFNI512;
     CHECK(kcp_rs_available_paths() == want);
+#elif defined(__aarch64__)
+    CHECK(kcp_rs_available_paths() == (1u << KCP_RS_PATH_SCALAR | 1u << KCP_RS_PATH_NEON));
+    CHECK(kcp_rs_path() == KCP_RS_PATH_NEON);
 #endif
 }
 
@@ -659,12 +616,6 @@ static void test_cache(void) {
 
 /* ---- bench mode ---- */
 
-static double now_sec(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 typedef int (*bench_op)(kcp_rs *rs, uint8_t *buf, size_t len, const uint8_t *present);
 
 static int op_encode(kcp_rs *rs, uint8_t *buf, size_t len, const uint8_t *present) {
@@ -741,8 +692,8 @@ int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "bench") == 0)
         return bench(argc >= 3 ? (size_t)strtoul(argv[2], NULL, 10) : 1400);
     if (argc >= 3 && strcmp(argv[1], "seed") == 0)
-        rng_state = strtoull(argv[2], NULL, 0) | 1;
-    printf("seed 0x%llx\n", (unsigned long long)rng_state);
+        rnd_seed(strtoull(argv[2], NULL, 0));
+    printf("seed 0x%llx\n", (unsigned long long)*rnd_state());
 
     test_detection();
     test_errors();
@@ -753,10 +704,5 @@ int main(int argc, char **argv) {
     test_differential();
     kcp_rs_set_path(KCP_RS_PATH_AUTO);
 
-    if (failures) {
-        fprintf(stderr, "test_rs: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_rs: ok\n");
-    return 0;
+    return test_finish("test_rs");
 }

@@ -23,8 +23,9 @@
  * Threads: encode and verify only read the codec and may run concurrently. reconstruct updates
  * the codec's decode-matrix cache: give each thread its own codec, or serialise the calls.
  *
- * SIMD: the kernel (scalar, AVX2, GFNI 256-bit, GFNI 512-bit) is chosen at run time from
- * CPUID/XGETBV; every path gives identical bytes. kcp_rs_set_path forces one process-wide.
+ * SIMD: the kernel is chosen at run time: on x86-64 scalar, AVX2, GFNI 256-bit or GFNI 512-bit
+ * from CPUID/XGETBV; on AArch64 NEON (always present there). Every path gives identical bytes.
+ * kcp_rs_set_path forces one process-wide.
  */
 #ifndef KCP_RS_H
 #define KCP_RS_H
@@ -50,7 +51,8 @@ extern "C" {
 #define KCP_RS_PATH_AVX2 1    /* split-nibble VPSHUFB */
 #define KCP_RS_PATH_GFNI256 2 /* VGF2P8AFFINEQB on ymm (GFNI + AVX2) */
 #define KCP_RS_PATH_GFNI512 3 /* VGF2P8AFFINEQB on zmm (GFNI + AVX-512F/BW) */
-#define KCP_RS_PATH_COUNT 4
+#define KCP_RS_PATH_NEON 4    /* split-nibble TBL on AArch64 Advanced SIMD */
+#define KCP_RS_PATH_COUNT 5
 
 typedef struct kcp_rs kcp_rs;
 
@@ -95,7 +97,7 @@ unsigned kcp_rs_available_paths(void);
 int kcp_rs_set_path(int path);
 /* The path in use. */
 int kcp_rs_path(void);
-/* "scalar", "avx2", "gfni256", "gfni512"; "unknown" for other numbers. */
+/* "scalar", "avx2", "gfni256", "gfni512", "neon"; "unknown" for other numbers. */
 const char *kcp_rs_path_name(int path);
 
 #ifdef __cplusplus

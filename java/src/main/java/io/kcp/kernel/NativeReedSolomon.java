@@ -161,7 +161,10 @@ public final class NativeReedSolomon implements ReedSolomon {
 
     // ---- the process-wide SIMD path switch ----
 
-    /** Names of the kernel paths this CPU runs, e.g. {@code [scalar, avx2, gfni256]}. */
+    /**
+     * Names of the kernel paths this CPU runs, e.g. {@code [scalar, avx2, gfni256]} on x86-64,
+     * {@code [scalar, neon]} on AArch64.
+     */
     public static List<String> availablePaths() {
         return PATHS.available();
     }

@@ -173,7 +173,7 @@ public final class Kcp {
      * @return a snapshot of them
      */
     public static Snmp counters() {
-        return Counters.GLOBAL.snapshot();
+        return Snmp.of(Counters.GLOBAL.values());
     }
 
     /** Zeroes the process-wide counters. */

@@ -3,6 +3,7 @@ package io.kcp;
 import io.kcp.arq.Arq;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.transport.SocketOptions;
+import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import io.kcp.wire.InboundPipeline;
 import io.kcp.wire.KcpPackets;
@@ -130,12 +131,12 @@ public final class KcpListener implements Closeable {
     private void demux(ByteBuffer datagram, SocketAddress source, boolean truncated) {
         if (closed) return;
         if (truncated) {
-            counters.inc(SnmpCounter.IN_ERRS);
+            counters.inc(Counter.IN_ERRS);
             return;
         }
-        long csumErrors = counters.get(SnmpCounter.IN_CSUM_ERRORS);
+        long csumErrors = counters.get(Counter.IN_CSUM_ERRORS);
         if (!decryptor.decryptAndCheck(datagram)) { // counted inside
-            if (counters.get(SnmpCounter.IN_CSUM_ERRORS) != csumErrors) checksumAlarm.failed(source);
+            if (counters.get(Counter.IN_CSUM_ERRORS) != csumErrors) checksumAlarm.failed(source);
             return;
         }
         KcpSession s = sessions.get(source);
@@ -178,7 +179,7 @@ public final class KcpListener implements Closeable {
         sessions.put(source, created);
         if (!created.inputDecrypted(datagram)) {
             created.close();
-            counters.inc(SnmpCounter.KCP_IN_ERRORS);
+            counters.inc(Counter.KCP_IN_ERRORS);
             return;
         }
         boolean listenerClosed;
@@ -445,7 +446,7 @@ public final class KcpListener implements Closeable {
      * @return a snapshot
      */
     public Snmp counters() {
-        return counters.snapshot();
+        return Snmp.of(counters.values());
     }
 
     /**

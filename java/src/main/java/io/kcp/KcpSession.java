@@ -11,6 +11,7 @@ import io.kcp.transport.SharedReceiveLoops;
 import io.kcp.transport.SocketOptions;
 import io.kcp.transport.Timed;
 import io.kcp.wire.ArqCounterSync;
+import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import io.kcp.wire.InboundPipeline;
 import io.kcp.wire.NonceSource;
@@ -161,7 +162,7 @@ public final class KcpSession implements ByteChannel {
             public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
                 if (!remote.equals(source)) return; // only the dialed peer speaks to us
                 if (truncated) {
-                    counters.inc(SnmpCounter.IN_ERRS);
+                    counters.inc(Counter.IN_ERRS);
                     return;
                 }
                 input(datagram, false);
@@ -201,9 +202,9 @@ public final class KcpSession implements ByteChannel {
             if (decrypted) {
                 inbound.inputDecrypted(datagram, inputNow, toArq);
             } else {
-                long csumErrors = counters.get(SnmpCounter.IN_CSUM_ERRORS);
+                long csumErrors = counters.get(Counter.IN_CSUM_ERRORS);
                 inbound.input(datagram, inputNow, toArq);
-                if (counters.get(SnmpCounter.IN_CSUM_ERRORS) != csumErrors) {
+                if (counters.get(Counter.IN_CSUM_ERRORS) != csumErrors) {
                     checksumAlarm.failed(remote);
                 }
             }
@@ -370,7 +371,7 @@ public final class KcpSession implements ByteChannel {
                         readRemainder.flip();
                         n = takeRemainder(dst);
                     }
-                    counters.add(SnmpCounter.BYTES_RECEIVED, n);
+                    counters.add(Counter.BYTES_RECEIVED, n);
                     return n;
                 }
                 await(readable, deadline(start, readTimeoutNanos, readDeadline), "read");
@@ -435,7 +436,7 @@ public final class KcpSession implements ByteChannel {
         } finally {
             lock.unlock();
         }
-        counters.add(SnmpCounter.BYTES_SENT, total);
+        counters.add(Counter.BYTES_SENT, total);
         return total;
     }
 
@@ -681,7 +682,7 @@ public final class KcpSession implements ByteChannel {
         } finally {
             lock.unlock();
         }
-        return counters.snapshot();
+        return Snmp.of(counters.values());
     }
 
     /**

@@ -46,7 +46,7 @@ final class Metrics {
     private static Map<String, LongSupplier> counters(Counters c) {
         Map<String, LongSupplier> a = new LinkedHashMap<>();
         for (SnmpCounter k : SnmpCounter.values()) {
-            a.put(k.kcpGoName(), () -> c.get(k));
+            a.put(k.kcpGoName(), () -> c.get(k.counter()));
         }
         return a;
     }

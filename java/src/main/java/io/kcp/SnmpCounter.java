@@ -1,5 +1,6 @@
 package io.kcp;
 
+import io.kcp.wire.Counter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,6 +66,24 @@ public enum SnmpCounter {
      * are dropped as the network would drop them, and the ARQ retransmits. Not in kcp-go, whose
      * sends block; kcp-java never waits on a socket while it holds a session. */
     OUT_ERRS("OutErrs");
+
+    /** The datapath's counter at this position (the same list; checked when this class loads). */
+    Counter counter() {
+        return COUNTERS[ordinal()];
+    }
+
+    private static final Counter[] COUNTERS = Counter.values();
+
+    static {
+        if (COUNTERS.length != values().length) {
+            throw new AssertionError("SnmpCounter and wire.Counter differ in length");
+        }
+        for (SnmpCounter c : values()) {
+            if (!c.kcpGoName.equals(COUNTERS[c.ordinal()].kcpGoName())) {
+                throw new AssertionError("SnmpCounter." + c + " is not wire.Counter." + COUNTERS[c.ordinal()]);
+            }
+        }
+    }
 
     /** Number of counters. */
     public static final int COUNT = values().length;

@@ -1,8 +1,8 @@
 package io.kcp.bench;
 
 import io.kcp.kernel.NativeCrc32;
-import io.kcp.wire.Crc32;
-import io.kcp.wire.JdkCrc32;
+import io.kcp.kernel.Crc32;
+import io.kcp.kernel.JdkCrc32;
 
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.kcp.kernel;
 
-import io.kcp.wire.Crc32;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;

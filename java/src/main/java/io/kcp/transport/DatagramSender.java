@@ -1,6 +1,6 @@
 package io.kcp.transport;
 
-import io.kcp.SnmpCounter;
+import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import io.kcp.wire.DatagramSink;
 import java.io.IOException;
@@ -43,14 +43,14 @@ public final class DatagramSender implements DatagramSink {
         try {
             if (channel.send(datagram, remote) == 0) {
                 dropped++;
-                counters.inc(SnmpCounter.OUT_ERRS);
+                counters.inc(Counter.OUT_ERRS);
             }
         } catch (ClosedChannelException e) {
             channelClosed = true;
         } catch (IOException e) {
             errors++;
             lastError = e;
-            counters.inc(SnmpCounter.OUT_ERRS);
+            counters.inc(Counter.OUT_ERRS);
         }
     }
 

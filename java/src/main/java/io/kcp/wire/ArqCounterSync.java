@@ -1,6 +1,5 @@
 package io.kcp.wire;
 
-import io.kcp.SnmpCounter;
 import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
 import java.util.Arrays;
@@ -18,10 +17,10 @@ public final class ArqCounterSync {
         ArqField.OUT_SEGS, ArqField.IN_SEGS, ArqField.RETRANS_SEGS, ArqField.FAST_RETRANS_SEGS,
         ArqField.EARLY_RETRANS_SEGS, ArqField.LOST_SEGS, ArqField.REPEAT_SEGS,
     };
-    private static final SnmpCounter[] TARGETS = {
-        SnmpCounter.OUT_SEGS, SnmpCounter.IN_SEGS, SnmpCounter.RETRANS_SEGS,
-        SnmpCounter.FAST_RETRANS_SEGS, SnmpCounter.EARLY_RETRANS_SEGS, SnmpCounter.LOST_SEGS,
-        SnmpCounter.REPEAT_SEGS,
+    private static final Counter[] TARGETS = {
+        Counter.OUT_SEGS, Counter.IN_SEGS, Counter.RETRANS_SEGS,
+        Counter.FAST_RETRANS_SEGS, Counter.EARLY_RETRANS_SEGS, Counter.LOST_SEGS,
+        Counter.REPEAT_SEGS,
     };
 
     // One snapshot call is one JNI crossing for the native kernel; seven field() calls would be seven.

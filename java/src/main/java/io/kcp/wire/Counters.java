@@ -1,15 +1,13 @@
 package io.kcp.wire;
 
-import io.kcp.Snmp;
-import io.kcp.SnmpCounter;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Live {@link SnmpCounter}s: one set per session (or listener), each adding through to its
+ * Live {@link Counter}s: one set per session (or listener), each adding through to its
  * parent, up to the process-wide {@link #GLOBAL} (kcp-go's {@code DefaultSnmp}).
  *
  * <p>Any thread may add and read at any time without locks: each counter is an atomic long, so
- * an add is one atomic instruction per level. A {@link #snapshot()} taken while others add is not
+ * an add is one atomic instruction per level. Reading {@link #values()} while others add is not
  * one instant across all counters (kcp-go's {@code Copy} is not either), but each value is exact.
  */
 public final class Counters {
@@ -17,7 +15,9 @@ public final class Counters {
     /** The process-wide counters every session adds to (kcp-go's {@code DefaultSnmp}). */
     public static final Counters GLOBAL = new Counters(null);
 
-    private final AtomicLongArray values = new AtomicLongArray(SnmpCounter.COUNT);
+    private static final int COUNT = Counter.values().length;
+
+    private final AtomicLongArray values = new AtomicLongArray(COUNT);
     private final Counters parent;
 
     /** @param parent where every add also goes (and from there to its parent), or null */
@@ -31,7 +31,7 @@ public final class Counters {
     }
 
     /** Adds {@code n} (may be negative) here and in every ancestor. */
-    public void add(SnmpCounter c, long n) {
+    public void add(Counter c, long n) {
         int i = c.ordinal();
         for (Counters k = this; k != null; k = k.parent) {
             k.values.getAndAdd(i, n);
@@ -39,11 +39,11 @@ public final class Counters {
     }
 
     /** Adds one here and in every ancestor. */
-    public void inc(SnmpCounter c) {
+    public void inc(Counter c) {
         add(c, 1);
     }
 
-    public long get(SnmpCounter c) {
+    public long get(Counter c) {
         return values.get(c.ordinal());
     }
 
@@ -52,17 +52,17 @@ public final class Counters {
      * CurrEstab up by one, and MaxConn raised to the new CurrEstab, as kcp-go does.
      */
     public void sessionOpened(boolean active) {
-        int opens = (active ? SnmpCounter.ACTIVE_OPENS : SnmpCounter.PASSIVE_OPENS).ordinal();
+        int opens = (active ? Counter.ACTIVE_OPENS : Counter.PASSIVE_OPENS).ordinal();
         for (Counters k = this; k != null; k = k.parent) {
             k.values.getAndIncrement(opens);
-            long established = k.values.incrementAndGet(SnmpCounter.CURR_ESTAB.ordinal());
-            k.raise(SnmpCounter.MAX_CONN.ordinal(), established);
+            long established = k.values.incrementAndGet(Counter.CURR_ESTAB.ordinal());
+            k.raise(Counter.MAX_CONN.ordinal(), established);
         }
     }
 
     /** Counts a closed session at every level: CurrEstab down by one. */
     public void sessionClosed() {
-        add(SnmpCounter.CURR_ESTAB, -1);
+        add(Counter.CURR_ESTAB, -1);
     }
 
     /** Raises counter {@code i} to {@code v} unless it is already higher (unsigned). */
@@ -76,24 +76,30 @@ public final class Counters {
         } while (!values.compareAndSet(i, cur, v));
     }
 
-    /** The current values. */
-    public Snmp snapshot() {
-        long[] v = new long[SnmpCounter.COUNT];
+    /** The current values, in {@link Counter} order. */
+    public long[] values() {
+        long[] v = new long[COUNT];
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i);
         }
-        return Snmp.of(v);
+        return v;
     }
 
     /** Sets every counter of this level to zero (kcp-go's {@code Reset}); ancestors keep theirs. */
     public void reset() {
-        for (int i = 0; i < SnmpCounter.COUNT; i++) {
+        for (int i = 0; i < COUNT; i++) {
             values.set(i, 0);
         }
     }
 
     @Override
     public String toString() {
-        return snapshot().toString();
+        StringBuilder b = new StringBuilder();
+        long[] v = values();
+        for (Counter c : Counter.values()) {
+            if (b.length() > 0) b.append(' ');
+            b.append(c.kcpGoName()).append('=').append(Long.toUnsignedString(v[c.ordinal()]));
+        }
+        return b.toString();
     }
 }

@@ -1,6 +1,6 @@
 package io.kcp.wire;
 
-import io.kcp.SnmpCounter;
+import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecInput;
 import io.kcp.fec.FecPacket;
@@ -121,23 +121,23 @@ public final class InboundPipeline implements AutoCloseable {
         int len = datagram.remaining();
         if (cipher == null) {
             if (len < KCP_OVERHEAD) {
-                counters.inc(SnmpCounter.IN_ERRS);
+                counters.inc(Counter.IN_ERRS);
                 return false;
             }
             return true;
         }
         if (len < PacketCipher.HEADER_SIZE) {
-            counters.inc(SnmpCounter.IN_ERRS);
+            counters.inc(Counter.IN_ERRS);
             return false;
         }
         cipher.decrypt(datagram);
         int sum = crc.checksum(datagram, off + PacketCipher.HEADER_SIZE, len - PacketCipher.HEADER_SIZE);
         if (sum != u32(datagram, off + PacketCipher.NONCE_SIZE)) {
-            counters.inc(SnmpCounter.IN_CSUM_ERRORS);
+            counters.inc(Counter.IN_CSUM_ERRORS);
             return false;
         }
         if (len - PacketCipher.HEADER_SIZE < KCP_OVERHEAD) {
-            counters.inc(SnmpCounter.IN_ERRS);
+            counters.inc(Counter.IN_ERRS);
             return false;
         }
         datagram.position(off + PacketCipher.HEADER_SIZE);
@@ -155,7 +155,7 @@ public final class InboundPipeline implements AutoCloseable {
         int off = payload.position();
         int len = payload.remaining();
         if (len < KCP_OVERHEAD) {
-            counters.inc(SnmpCounter.IN_ERRS);
+            counters.inc(Counter.IN_ERRS);
             return;
         }
         int lim = payload.limit();
@@ -164,7 +164,7 @@ public final class InboundPipeline implements AutoCloseable {
             if (!FecPacket.isFec(payload, off, len)) {
                 counting.input(payload, true);
             } else if (len > maxFecPacket) {
-                counters.inc(SnmpCounter.IN_ERRS);
+                counters.inc(Counter.IN_ERRS);
             } else {
                 // The FEC layer keeps a view of the last buffer it saw; a caller cycling through
                 // several receive buffers would make it allocate one per datagram, so FEC
@@ -172,14 +172,14 @@ public final class InboundPipeline implements AutoCloseable {
                 ByteBuffer s = scratch(payload.isDirect());
                 s.clear().put(0, payload, off, len);
                 if (fec.input(s, 0, len, now, counting) < 0) {
-                    counters.inc(SnmpCounter.IN_ERRS);
+                    counters.inc(Counter.IN_ERRS);
                 }
             }
         } finally {
             this.sink = null;
             payload.limit(lim).position(off);
-            counters.inc(SnmpCounter.IN_PKTS);
-            counters.add(SnmpCounter.IN_BYTES, len);
+            counters.inc(Counter.IN_PKTS);
+            counters.add(Counter.IN_BYTES, len);
             foldFecCounters();
         }
     }
@@ -210,27 +210,27 @@ public final class InboundPipeline implements AutoCloseable {
     /** The FEC decoder keeps cumulative counts; add what changed during this datagram. */
     private void foldFecCounters() {
         if (kcpInErrors != 0) {
-            counters.add(SnmpCounter.KCP_IN_ERRORS, kcpInErrors);
+            counters.add(Counter.KCP_IN_ERRORS, kcpInErrors);
             kcpInErrors = 0;
         }
         long parity = fec.fecParityShards();
         if (parity != lastParity) {
-            counters.add(SnmpCounter.FEC_PARITY_SHARDS, parity - lastParity);
+            counters.add(Counter.FEC_PARITY_SHARDS, parity - lastParity);
             lastParity = parity;
         }
         long errs = fec.fecErrs();
         if (errs != lastFecErrs) {
-            counters.add(SnmpCounter.FEC_ERRS, errs - lastFecErrs);
+            counters.add(Counter.FEC_ERRS, errs - lastFecErrs);
             lastFecErrs = errs;
         }
         long recovered = fec.fecRecovered();
         if (recovered != lastRecovered) {
-            counters.add(SnmpCounter.FEC_RECOVERED, recovered - lastRecovered);
+            counters.add(Counter.FEC_RECOVERED, recovered - lastRecovered);
             lastRecovered = recovered;
         }
         long shortShards = fec.fecShortShards();
         if (shortShards != lastShort) {
-            counters.add(SnmpCounter.FEC_SHORT_SHARDS, shortShards - lastShort);
+            counters.add(Counter.FEC_SHORT_SHARDS, shortShards - lastShort);
             lastShort = shortShards;
         }
     }

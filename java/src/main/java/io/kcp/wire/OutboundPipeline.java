@@ -1,6 +1,6 @@
 package io.kcp.wire;
 
-import io.kcp.SnmpCounter;
+import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecEncoder;
 import io.kcp.fec.FecPacket;
@@ -210,8 +210,8 @@ public final class OutboundPipeline implements AutoCloseable {
     /** One atomic add per counter per call, not per datagram. */
     private void flushCounts() {
         if (pendingPkts != 0) {
-            counters.add(SnmpCounter.OUT_PKTS, pendingPkts);
-            counters.add(SnmpCounter.OUT_BYTES, pendingBytes);
+            counters.add(Counter.OUT_PKTS, pendingPkts);
+            counters.add(Counter.OUT_BYTES, pendingBytes);
             pendingPkts = 0;
             pendingBytes = 0;
         }

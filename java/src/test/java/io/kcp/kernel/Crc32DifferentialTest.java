@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kcp.wire.Crc32;
-import io.kcp.wire.Crc32Contract;
-import io.kcp.wire.Crc32Reference;
-import io.kcp.wire.JdkCrc32;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;

@@ -43,50 +43,50 @@ class CountersTest {
         Counters listener = new Counters(root);
         Counters s1 = new Counters(listener);
         Counters s2 = new Counters(listener);
-        s1.add(SnmpCounter.IN_BYTES, 100);
-        s2.add(SnmpCounter.IN_BYTES, 20);
-        s2.inc(SnmpCounter.IN_PKTS);
-        listener.inc(SnmpCounter.IN_ERRS);
-        assertEquals(100, s1.get(SnmpCounter.IN_BYTES));
-        assertEquals(20, s2.get(SnmpCounter.IN_BYTES));
-        assertEquals(120, listener.get(SnmpCounter.IN_BYTES));
-        assertEquals(120, root.get(SnmpCounter.IN_BYTES));
-        assertEquals(1, root.get(SnmpCounter.IN_PKTS));
-        assertEquals(0, s1.get(SnmpCounter.IN_ERRS));
-        assertEquals(1, root.get(SnmpCounter.IN_ERRS));
+        s1.add(Counter.IN_BYTES, 100);
+        s2.add(Counter.IN_BYTES, 20);
+        s2.inc(Counter.IN_PKTS);
+        listener.inc(Counter.IN_ERRS);
+        assertEquals(100, s1.get(Counter.IN_BYTES));
+        assertEquals(20, s2.get(Counter.IN_BYTES));
+        assertEquals(120, listener.get(Counter.IN_BYTES));
+        assertEquals(120, root.get(Counter.IN_BYTES));
+        assertEquals(1, root.get(Counter.IN_PKTS));
+        assertEquals(0, s1.get(Counter.IN_ERRS));
+        assertEquals(1, root.get(Counter.IN_ERRS));
         assertEquals(listener, s1.parent());
     }
 
     @Test
     void globalCollectsFromItsChildren() {
         Counters s = new Counters(Counters.GLOBAL);
-        long before = Counters.GLOBAL.get(SnmpCounter.FEC_SHORT_SHARDS);
-        s.add(SnmpCounter.FEC_SHORT_SHARDS, 7);
-        assertEquals(before + 7, Counters.GLOBAL.get(SnmpCounter.FEC_SHORT_SHARDS));
+        long before = Counters.GLOBAL.get(Counter.FEC_SHORT_SHARDS);
+        s.add(Counter.FEC_SHORT_SHARDS, 7);
+        assertEquals(before + 7, Counters.GLOBAL.get(Counter.FEC_SHORT_SHARDS));
     }
 
     @Test
     void resetClearsOnlyItsOwnLevel() {
         Counters root = new Counters(null);
         Counters s = new Counters(root);
-        s.add(SnmpCounter.OUT_BYTES, 5);
+        s.add(Counter.OUT_BYTES, 5);
         s.reset();
-        assertEquals(Snmp.zero(), s.snapshot());
-        assertEquals(5, root.get(SnmpCounter.OUT_BYTES));
-        s.inc(SnmpCounter.OUT_BYTES);
-        assertEquals(1, s.get(SnmpCounter.OUT_BYTES));
-        assertEquals(6, root.get(SnmpCounter.OUT_BYTES));
+        assertEquals(Snmp.zero(), Snmp.of(s.values()));
+        assertEquals(5, root.get(Counter.OUT_BYTES));
+        s.inc(Counter.OUT_BYTES);
+        assertEquals(1, s.get(Counter.OUT_BYTES));
+        assertEquals(6, root.get(Counter.OUT_BYTES));
     }
 
     @Test
     void snapshotIsImmutableAndLinesUpWithTheHeader() {
         Counters c = new Counters(null);
         for (SnmpCounter x : SnmpCounter.values()) {
-            c.add(x, 1000 + x.ordinal());
+            c.add(Counter.valueOf(x.name()), 1000 + x.ordinal());
         }
-        c.add(SnmpCounter.BYTES_SENT, -1001); // wraps to u64 max, as Go's uint64 would
-        Snmp s = c.snapshot();
-        c.inc(SnmpCounter.IN_PKTS);
+        c.add(Counter.BYTES_SENT, -1001); // wraps to u64 max, as Go's uint64 would
+        Snmp s = Snmp.of(c.values());
+        c.inc(Counter.IN_PKTS);
         assertEquals(1009, s.get(SnmpCounter.IN_PKTS), "a snapshot does not follow later adds");
         List<String> values = s.values();
         assertEquals(Snmp.header().size(), values.size());
@@ -99,7 +99,7 @@ class CountersTest {
         assertEquals(true, line.endsWith(" FECShortShards=1023 OutErrs=1024"), line);
         assertEquals(25, line.split(" ").length);
 
-        Snmp later = c.snapshot();
+        Snmp later = Snmp.of(c.values());
         Snmp d = later.minus(s);
         assertEquals(1, d.get(SnmpCounter.IN_PKTS));
         assertEquals(1, d.toArray().length == 25 ? d.toArray()[SnmpCounter.IN_PKTS.ordinal()] : -1);
@@ -116,18 +116,18 @@ class CountersTest {
         listener.sessionOpened(false);
         listener.sessionOpened(false);
         new Counters(root).sessionOpened(true);
-        assertEquals(3, root.get(SnmpCounter.CURR_ESTAB));
-        assertEquals(3, root.get(SnmpCounter.MAX_CONN));
-        assertEquals(2, root.get(SnmpCounter.PASSIVE_OPENS));
-        assertEquals(1, root.get(SnmpCounter.ACTIVE_OPENS));
-        assertEquals(2, listener.get(SnmpCounter.MAX_CONN));
+        assertEquals(3, root.get(Counter.CURR_ESTAB));
+        assertEquals(3, root.get(Counter.MAX_CONN));
+        assertEquals(2, root.get(Counter.PASSIVE_OPENS));
+        assertEquals(1, root.get(Counter.ACTIVE_OPENS));
+        assertEquals(2, listener.get(Counter.MAX_CONN));
         listener.sessionClosed();
         listener.sessionClosed();
-        assertEquals(1, root.get(SnmpCounter.CURR_ESTAB));
-        assertEquals(3, root.get(SnmpCounter.MAX_CONN), "MaxConn is a high-water mark");
+        assertEquals(1, root.get(Counter.CURR_ESTAB));
+        assertEquals(3, root.get(Counter.MAX_CONN), "MaxConn is a high-water mark");
         listener.sessionOpened(false);
-        assertEquals(2, listener.get(SnmpCounter.MAX_CONN));
-        assertEquals(3, root.get(SnmpCounter.MAX_CONN));
+        assertEquals(2, listener.get(Counter.MAX_CONN));
+        assertEquals(3, root.get(Counter.MAX_CONN));
     }
 
     @Test
@@ -138,23 +138,23 @@ class CountersTest {
             Counters mine = new Counters(root);
             threads.add(new Thread(() -> {
                 for (int i = 0; i < 100_000; i++) {
-                    mine.inc(SnmpCounter.IN_PKTS);
-                    mine.add(SnmpCounter.IN_BYTES, 3);
+                    mine.inc(Counter.IN_PKTS);
+                    mine.add(Counter.IN_BYTES, 3);
                 }
             }));
         }
         threads.forEach(Thread::start);
         long seen = 0;
         while (threads.stream().anyMatch(Thread::isAlive)) {
-            long now = root.get(SnmpCounter.IN_PKTS); // reading while others write
+            long now = root.get(Counter.IN_PKTS); // reading while others write
             assertEquals(true, now >= seen);
             seen = now;
         }
         for (Thread t : threads) {
             t.join();
         }
-        assertEquals(400_000, root.get(SnmpCounter.IN_PKTS));
-        assertEquals(1_200_000, root.get(SnmpCounter.IN_BYTES));
+        assertEquals(400_000, root.get(Counter.IN_PKTS));
+        assertEquals(1_200_000, root.get(Counter.IN_BYTES));
     }
 
     @Test
@@ -190,22 +190,22 @@ class CountersTest {
             for (String[] p : pairs) {
                 ArqField f = ArqField.valueOf(p[0]);
                 SnmpCounter c = SnmpCounter.valueOf(p[1]);
-                assertEquals(a.field(f), ca.get(c), c.kcpGoName());
-                assertEquals(b.field(f), cb.get(c), c.kcpGoName());
-                assertEquals(a.field(f) + b.field(f), root.get(c), c.kcpGoName());
+                assertEquals(a.field(f), ca.get(Counter.valueOf(c.name())), c.kcpGoName());
+                assertEquals(b.field(f), cb.get(Counter.valueOf(c.name())), c.kcpGoName());
+                assertEquals(a.field(f) + b.field(f), root.get(Counter.valueOf(c.name())), c.kcpGoName());
             }
-            Snmp before = root.snapshot();
+            Snmp before = Snmp.of(root.values());
             sa.sync(a, ca);
             sb.sync(b, cb);
-            assertEquals(before, root.snapshot(), "a second sync adds nothing");
+            assertEquals(before, Snmp.of(root.values()), "a second sync adds nothing");
 
             ArqCounterSync fresh = new ArqCounterSync();
             Counters other = new Counters(null);
             fresh.sync(a, other);
-            assertEquals(a.field(ArqField.OUT_SEGS), other.get(SnmpCounter.OUT_SEGS));
+            assertEquals(a.field(ArqField.OUT_SEGS), other.get(Counter.OUT_SEGS));
             fresh.reset();
             fresh.sync(a, other);
-            assertEquals(2 * a.field(ArqField.OUT_SEGS), other.get(SnmpCounter.OUT_SEGS), "reset forgets");
+            assertEquals(2 * a.field(ArqField.OUT_SEGS), other.get(Counter.OUT_SEGS), "reset forgets");
         }
     }
 

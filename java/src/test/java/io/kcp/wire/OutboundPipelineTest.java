@@ -92,8 +92,8 @@ class OutboundPipelineTest {
             assertArrayEquals(sent.get(0), sent.get(2));
             assertEquals(0xF1, sent.get(3)[4] & 0xFF);
             assertEquals(0xF2, sent.get(6)[4] & 0xFF);
-            assertEquals(7, c.get(SnmpCounter.OUT_PKTS));
-            assertEquals(7 * 38, c.get(SnmpCounter.OUT_BYTES));
+            assertEquals(7, c.get(Counter.OUT_PKTS));
+            assertEquals(7 * 38, c.get(Counter.OUT_BYTES));
         }
     }
 
@@ -152,7 +152,7 @@ class OutboundPipelineTest {
             assertEquals(4, in.fecDataShards());
             assertEquals(2, in.fecParityShards());
             assertEquals(40, regular[0]);
-            assertEquals(20, c.get(SnmpCounter.FEC_PARITY_SHARDS));
+            assertEquals(20, c.get(Counter.FEC_PARITY_SHARDS));
         }
     }
 }

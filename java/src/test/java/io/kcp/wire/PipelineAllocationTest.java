@@ -90,7 +90,7 @@ class PipelineAllocationTest {
             }
             assertEquals(8L * ROUNDS * 3000, received[0], "every message arrived");
             System.out.printf("%s %d/%d: least %d bytes allocated in %d rounds%n", cipher, ds, ps, least, ROUNDS);
-            long datagrams = a.counters.get(SnmpCounter.OUT_PKTS) + b.counters.get(SnmpCounter.OUT_PKTS);
+            long datagrams = a.counters.get(Counter.OUT_PKTS) + b.counters.get(Counter.OUT_PKTS);
             assertTrue(least < 1024, cipher + " " + ds + "/" + ps + ": " + least + " bytes allocated in "
                     + ROUNDS + " rounds (" + datagrams / 8 + " datagrams)");
         }

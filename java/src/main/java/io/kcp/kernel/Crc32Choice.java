@@ -1,7 +1,5 @@
-package io.kcp.wire;
+package io.kcp.kernel;
 
-import io.kcp.kernel.NativeCrc32;
-import io.kcp.kernel.NativeLibrary;
 import java.lang.management.ManagementFactory;
 
 /**

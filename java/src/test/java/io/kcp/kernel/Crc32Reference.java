@@ -1,4 +1,4 @@
-package io.kcp.wire;
+package io.kcp.kernel;
 
 import java.nio.ByteBuffer;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.kcp.wire;
+package io.kcp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.ByteBuffer;

@@ -1,11 +1,9 @@
-package io.kcp.wire;
+package io.kcp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kcp.kernel.NativeCrc32;
-import io.kcp.kernel.NativeLibrary;
 import org.junit.jupiter.api.Test;
 
 /** {@link Crc32#forSize}: the JDK for short inputs, C for long ones only where it is faster. */

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class Counters {
 
+    // before GLOBAL: static fields initialise in order
+    private static final int COUNT = Counter.values().length;
+
     /** The process-wide counters every session adds to (kcp-go's {@code DefaultSnmp}). */
     public static final Counters GLOBAL = new Counters(null);
-
-    private static final int COUNT = Counter.values().length;
 
     private final AtomicLongArray values = new AtomicLongArray(COUNT);
     private final Counters parent;

@@ -1,5 +1,6 @@
 package io.kcp;
 
+import io.kcp.format.Wire;
 import io.kcp.crypto.CipherKind;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.crypto.PacketCiphers;
@@ -27,7 +28,7 @@ public final class KcpConfig {
     /** kcp-go's accept backlog. */
     public static final int DEFAULT_BACKLOG = 128;
     /** kcp-go's mtuLimit: the largest datagram it handles. */
-    public static final int MAX_MTU = 1500;
+    public static final int MAX_MTU = Wire.MAX_DATAGRAM;
     /** The smallest MTU the ARQ accepts. */
     public static final int MIN_MTU = 50;
 

@@ -1,5 +1,6 @@
 package io.kcp.arq;
 
+import io.kcp.format.Wire;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -24,7 +25,7 @@ public final class JavaArq implements Arq {
     static final int WND_RCV = 32;
     static final int MTU_DEF = 1400;
     static final int INTERVAL = 100;
-    static final int OVERHEAD = 24;
+    static final int OVERHEAD = Wire.KCP_OVERHEAD;
     static final int DEADLINK = 20;
     static final int THRESH_INIT = 2;
     static final int THRESH_MIN = 2;

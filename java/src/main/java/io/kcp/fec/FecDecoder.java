@@ -1,5 +1,6 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -134,7 +135,7 @@ public final class FecDecoder implements AutoCloseable {
         if (len < FecPacket.HEADER_SIZE_PLUS2 || len > maxDatagram) {
             return -1;
         }
-        int flag = FecPacket.u16(buf, off + 4);
+        int flag = LittleEndian.u16(buf, off + 4);
         if (flag != FecPacket.TYPE_DATA && flag != FecPacket.TYPE_PARITY) {
             return -1;
         }
@@ -144,7 +145,7 @@ public final class FecDecoder implements AutoCloseable {
         }
         recoveredCount = 0;
         try {
-            queue(buf, off, len, FecPacket.u32(buf, off), isData, now);
+            queue(buf, off, len, LittleEndian.u32(buf, off), isData, now);
             int calls = 0;
             if (isData) {
                 sink.input(view(buf, off + FecPacket.HEADER_SIZE_PLUS2, off + len), true);
@@ -153,7 +154,7 @@ public final class FecDecoder implements AutoCloseable {
             for (int i = 0; i < recoveredCount; i++) {
                 ByteBuffer group = scratch.buffer();
                 int base = recovered[i] * recoveredLen;
-                int sz = recoveredLen >= 2 ? FecPacket.u16(group, base) : 0;
+                int sz = recoveredLen >= 2 ? LittleEndian.u16(group, base) : 0;
                 if (sz >= 2 && sz <= recoveredLen) {
                     if (sink.input(scratch.view().limit(base + sz).position(base + 2), false) == 0) {
                         fecRecovered++;

@@ -1,5 +1,6 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
 import java.nio.ByteBuffer;
 
 /**
@@ -103,10 +104,10 @@ public final class FecEncoder implements AutoCloseable {
                     + ", " + stride + "], got " + len);
         }
         int h = off + headerOffset;
-        FecPacket.putU32(buf, h, next);
-        FecPacket.putU16(buf, h + 4, FecPacket.TYPE_DATA);
+        LittleEndian.putU32(buf, h, next);
+        LittleEndian.putU16(buf, h + 4, FecPacket.TYPE_DATA);
         next++;
-        FecPacket.putU16(buf, h + FecPacket.HEADER_SIZE, len - payloadOffset);
+        LittleEndian.putU16(buf, h + FecPacket.HEADER_SIZE, len - payloadOffset);
 
         int slot = shardCount * stride;
         group.put(slot + payloadOffset, buf, off + payloadOffset, len - payloadOffset);
@@ -126,8 +127,8 @@ public final class FecEncoder implements AutoCloseable {
         codec.encode(rsView, stride, maxSize - payloadOffset);
         for (int p = 0; p < parityShards; p++) {
             int at = (dataShards + p) * stride + headerOffset;
-            FecPacket.putU32(group, at, next);
-            FecPacket.putU16(group, at + 4, FecPacket.TYPE_PARITY);
+            LittleEndian.putU32(group, at, next);
+            LittleEndian.putU16(group, at + 4, FecPacket.TYPE_PARITY);
             // 5.6.1 wraps the seqid only here, on parity increments.
             next = Integer.remainderUnsigned(next + 1, paws);
             parityViews[p].limit(maxSize).position(0);

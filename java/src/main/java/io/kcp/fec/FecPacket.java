@@ -1,5 +1,7 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,7 +18,7 @@ public final class FecPacket {
     public static final int TYPE_DATA = 0xF1;
     public static final int TYPE_PARITY = 0xF2;
     /** kcp-go's largest datagram (its receive buffer and SetMtu limit). */
-    public static final int MTU_LIMIT = 1500;
+    public static final int MTU_LIMIT = Wire.MAX_DATAGRAM;
 
     private FecPacket() {
     }
@@ -29,29 +31,8 @@ public final class FecPacket {
         if (len < HEADER_SIZE) {
             return false;
         }
-        int flag = u16(b, off + 4);
+        int flag = LittleEndian.u16(b, off + 4);
         return flag == TYPE_DATA || flag == TYPE_PARITY;
-    }
-
-    static int u16(ByteBuffer b, int i) {
-        return (b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8;
-    }
-
-    static int u32(ByteBuffer b, int i) {
-        return (b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8 | (b.get(i + 2) & 0xFF) << 16
-                | (b.get(i + 3) & 0xFF) << 24;
-    }
-
-    static void putU16(ByteBuffer b, int i, int v) {
-        b.put(i, (byte) v);
-        b.put(i + 1, (byte) (v >>> 8));
-    }
-
-    static void putU32(ByteBuffer b, int i, int v) {
-        b.put(i, (byte) v);
-        b.put(i + 1, (byte) (v >>> 8));
-        b.put(i + 2, (byte) (v >>> 16));
-        b.put(i + 3, (byte) (v >>> 24));
     }
 
     /** Direct memory for a native codec, the heap for the Java one (which codes arrays in place). */

@@ -72,7 +72,7 @@ public final class FlushScheduler {
     }
 
     /** Tasks waiting to run (for tests and diagnostics). */
-    public int pending() {
+    int pending() {
         lock.lock();
         try {
             return size;

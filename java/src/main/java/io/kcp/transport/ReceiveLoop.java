@@ -1,5 +1,6 @@
 package io.kcp.transport;
 
+import io.kcp.format.Wire;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ public final class ReceiveLoop {
     /** Datagrams drained from one socket before the loop looks at the others. */
     public static final int BATCH = 64;
     /** kcp-go's mtuLimit. */
-    public static final int MAX_DATAGRAM = 1500;
+    public static final int MAX_DATAGRAM = Wire.MAX_DATAGRAM;
     /** Batches taken from one ready socket per wake-up before giving the others a turn. */
     private static final int BATCHES_PER_TURN = 4;
 

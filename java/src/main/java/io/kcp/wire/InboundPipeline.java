@@ -1,5 +1,7 @@
 package io.kcp.wire;
 
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
 import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecInput;
@@ -30,7 +32,7 @@ import java.nio.ByteBuffer;
 public final class InboundPipeline implements AutoCloseable {
 
     /** KCP's segment header; kcp-go ignores anything shorter after the crypto header. */
-    public static final int KCP_OVERHEAD = 24;
+    public static final int KCP_OVERHEAD = Wire.KCP_OVERHEAD;
     private static final int SN_OFFSET = 12;
 
     private final PacketCipher cipher;
@@ -132,7 +134,7 @@ public final class InboundPipeline implements AutoCloseable {
         }
         cipher.decrypt(datagram);
         int sum = crc.checksum(datagram, off + PacketCipher.HEADER_SIZE, len - PacketCipher.HEADER_SIZE);
-        if (sum != u32(datagram, off + PacketCipher.NONCE_SIZE)) {
+        if (sum != LittleEndian.u32(datagram, off + PacketCipher.NONCE_SIZE)) {
             counters.inc(Counter.IN_CSUM_ERRORS);
             return false;
         }
@@ -253,7 +255,7 @@ public final class InboundPipeline implements AutoCloseable {
      */
     public static long peekConv(ByteBuffer payload) {
         int k = firstSegment(payload);
-        return k < 0 ? -1 : u32(payload, k) & 0xFFFFFFFFL;
+        return k < 0 ? -1 : LittleEndian.u32(payload, k) & 0xFFFFFFFFL;
     }
 
     /**
@@ -262,7 +264,7 @@ public final class InboundPipeline implements AutoCloseable {
      */
     public static long peekSn(ByteBuffer payload) {
         int k = firstSegment(payload);
-        return k < 0 ? -1 : u32(payload, k + SN_OFFSET) & 0xFFFFFFFFL;
+        return k < 0 ? -1 : LittleEndian.u32(payload, k + SN_OFFSET) & 0xFFFFFFFFL;
     }
 
     /** Absolute index of the first KCP segment header, or -1 (kcp-go's listener rules). */
@@ -283,10 +285,6 @@ public final class InboundPipeline implements AutoCloseable {
         return off;
     }
 
-    private static int u32(ByteBuffer b, int i) {
-        return (b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8 | (b.get(i + 2) & 0xFF) << 16
-                | (b.get(i + 3) & 0xFF) << 24;
-    }
 
     private void ensureOpen() {
         if (closed) {

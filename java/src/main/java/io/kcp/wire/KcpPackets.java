@@ -1,5 +1,7 @@
 package io.kcp.wire;
 
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
 import io.kcp.fec.FecPacket;
 import java.nio.ByteBuffer;
 
@@ -10,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class KcpPackets {
 
-    private static final int OVERHEAD = 24;
+    private static final int OVERHEAD = Wire.KCP_OVERHEAD;
     private static final int CMD_PUSH = 81;
     private static final int CMD_WINS = 84;
 
@@ -28,11 +30,11 @@ public final class KcpPackets {
         int off = payload.position();
         int end = payload.limit();
         if (end - off < OVERHEAD) return false;
-        int flag = u16(payload, off + 4);
+        int flag = LittleEndian.u16(payload, off + 4);
         if (flag == FecPacket.TYPE_PARITY) return false;
         if (flag == FecPacket.TYPE_DATA) {
             if (end - off < FecPacket.HEADER_SIZE_PLUS2 + OVERHEAD) return false;
-            int size = u16(payload, off + FecPacket.HEADER_SIZE);
+            int size = LittleEndian.u16(payload, off + FecPacket.HEADER_SIZE);
             if (size < 2 + OVERHEAD || size > end - off - FecPacket.HEADER_SIZE) return false;
             off += FecPacket.HEADER_SIZE_PLUS2;
             end = off + size - 2;
@@ -42,7 +44,7 @@ public final class KcpPackets {
             if (payload.getInt(off) != conv) return false;
             int cmd = payload.get(off + 4) & 0xFF;
             if (cmd < CMD_PUSH || cmd > CMD_WINS) return false;
-            long len = u32(payload, off + 20);
+            long len = LittleEndian.u32(payload, off + 20);
             off += OVERHEAD;
             if (len > end - off) return false;
             off += (int) len;
@@ -60,16 +62,9 @@ public final class KcpPackets {
     public static boolean startsConversation(ByteBuffer payload) {
         if (!wellFormed(payload)) return false;
         int off = payload.position();
-        if (u16(payload, off + 4) == FecPacket.TYPE_DATA) off += FecPacket.HEADER_SIZE_PLUS2;
+        if (LittleEndian.u16(payload, off + 4) == FecPacket.TYPE_DATA) off += FecPacket.HEADER_SIZE_PLUS2;
         return (payload.get(off + 4) & 0xFF) == CMD_PUSH && payload.getInt(off + 12) == 0;
     }
 
-    private static int u16(ByteBuffer b, int i) {
-        return (b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8;
-    }
 
-    private static long u32(ByteBuffer b, int i) {
-        return ((b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8 | (b.get(i + 2) & 0xFF) << 16
-                | (long) (b.get(i + 3) & 0xFF) << 24);
-    }
 }

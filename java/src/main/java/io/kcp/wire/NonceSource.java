@@ -32,20 +32,4 @@ public interface NonceSource {
     static NonceSource secure() {
         return new AesCtrNonceSource();
     }
-
-    /**
-     * A deterministic pseudo-random source for tests and simulations: the same seed gives the
-     * same nonces. Not secure.
-     */
-    static NonceSource seeded(long seed) {
-        return new SeededNonceSource(seed);
-    }
-
-    /**
-     * Returns exactly these nonces (each 16 bytes, copied), in order, to replay captured
-     * datagrams byte for byte; throws {@link IllegalStateException} once they are used up.
-     */
-    static NonceSource replaying(byte[]... nonces) {
-        return new ReplayingNonceSource(nonces);
-    }
 }

@@ -1,5 +1,7 @@
 package io.kcp.wire;
 
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
 import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecEncoder;
@@ -25,7 +27,7 @@ import java.nio.ByteOrder;
 public final class OutboundPipeline implements AutoCloseable {
 
     /** KCP's segment header: the ARQ needs room for at least one after the reserved bytes. */
-    static final int KCP_OVERHEAD = 24;
+    static final int KCP_OVERHEAD = Wire.KCP_OVERHEAD;
 
     private final PacketCipher cipher;
     private final int headerOffset;
@@ -138,7 +140,7 @@ public final class OutboundPipeline implements AutoCloseable {
                 if (end - p < 4) {
                     throw new IllegalArgumentException("ARQ output ends before record " + i + " of " + count);
                 }
-                int len = u32(v.clear(), p);
+                int len = LittleEndian.u32(v.clear(), p);
                 if (len < 0 || len > end - p - 4) {
                     throw new IllegalArgumentException("ARQ output record " + i + " claims " + len
                             + " bytes, " + (end - p - 4) + " are left");
@@ -226,10 +228,6 @@ public final class OutboundPipeline implements AutoCloseable {
         return sourceView.clear();
     }
 
-    private static int u32(ByteBuffer b, int i) {
-        return (b.get(i) & 0xFF) | (b.get(i + 1) & 0xFF) << 8 | (b.get(i + 2) & 0xFF) << 16
-                | (b.get(i + 3) & 0xFF) << 24;
-    }
 
     private void ensureOpen() {
         if (closed) {

@@ -1,5 +1,6 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
 import static io.kcp.fec.FecTestKit.feed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -173,7 +174,7 @@ class FecDecoderTest {
             enc.setNextSeqid(PAWS_10_3 - 3 * 13);
             wire = FecTestKit.encodeAll(enc, kcp);
         }
-        assertEquals(0, FecPacket.u32(ByteBuffer.wrap(wire.get(39)), 0));
+        assertEquals(0, LittleEndian.u32(ByteBuffer.wrap(wire.get(39)), 0));
         Collector sink = new Collector();
         try (FecDecoder dec = new FecDecoder(10, 3, ReedSolomonFactory.JAVA)) {
             for (int i = 0; i < wire.size(); i++) {
@@ -364,10 +365,10 @@ class FecDecoderTest {
                 }
                 if (len >= 8 && rnd.nextInt(3) > 0) {
                     // Plausible headers: nearby seqids, the right flags, self-consistent sizes.
-                    FecPacket.putU32(buf, 0, base + rnd.nextInt(300));
-                    FecPacket.putU16(buf, 4, rnd.nextBoolean() ? 0xF1 : 0xF2);
+                    LittleEndian.putU32(buf, 0, base + rnd.nextInt(300));
+                    LittleEndian.putU16(buf, 4, rnd.nextBoolean() ? 0xF1 : 0xF2);
                     if (rnd.nextBoolean()) {
-                        FecPacket.putU16(buf, 6, len - 6);
+                        LittleEndian.putU16(buf, 6, len - 6);
                     }
                 }
                 if (rnd.nextInt(50_000) == 0) {
@@ -435,10 +436,10 @@ class FecDecoderTest {
     static byte[] shard(int seqid, boolean data, int len) {
         byte[] b = new byte[len];
         ByteBuffer w = ByteBuffer.wrap(b);
-        FecPacket.putU32(w, 0, seqid);
-        FecPacket.putU16(w, 4, data ? FecPacket.TYPE_DATA : FecPacket.TYPE_PARITY);
+        LittleEndian.putU32(w, 0, seqid);
+        LittleEndian.putU16(w, 4, data ? FecPacket.TYPE_DATA : FecPacket.TYPE_PARITY);
         if (data) {
-            FecPacket.putU16(w, 6, len - 6);
+            LittleEndian.putU16(w, 6, len - 6);
         }
         for (int i = 8; i < len; i++) {
             b[i] = (byte) (seqid * 31 + i);

@@ -1,5 +1,6 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
 import static io.kcp.fec.FecTestKit.bytes;
 import static io.kcp.fec.FecTestKit.outgoing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -97,9 +98,9 @@ class FecEncoderTest {
                         ByteBuffer d = outgoing(ho, kcp);
                         n = enc.encode(d, 0, d.capacity());
                         sent[i] = d.array();
-                        assertEquals(2 + kcp.length, FecPacket.u16(d, ho + 6), "size field");
-                        assertEquals(group * (ds + ps) + i, FecPacket.u32(d, ho));
-                        assertEquals(FecPacket.TYPE_DATA, FecPacket.u16(d, ho + 4));
+                        assertEquals(2 + kcp.length, LittleEndian.u16(d, ho + 6), "size field");
+                        assertEquals(group * (ds + ps) + i, LittleEndian.u32(d, ho));
+                        assertEquals(FecPacket.TYPE_DATA, LittleEndian.u16(d, ho + 4));
                         maxLen = Math.max(maxLen, d.capacity());
                     }
                     assertEquals(ps, n);
@@ -112,8 +113,8 @@ class FecEncoderTest {
                     for (int p = 0; p < ps; p++) {
                         ByteBuffer par = enc.parity(p);
                         assertEquals(maxLen, par.remaining());
-                        assertEquals(group * (ds + ps) + ds + p, FecPacket.u32(par, ho));
-                        assertEquals(FecPacket.TYPE_PARITY, FecPacket.u16(par, ho + 4));
+                        assertEquals(group * (ds + ps) + ds + p, LittleEndian.u32(par, ho));
+                        assertEquals(FecPacket.TYPE_PARITY, LittleEndian.u16(par, ho + 4));
                         assertArrayEquals(parity[p], bytes(par, ho + 6, maxLen), ds + "+" + ps + " parity " + p);
                     }
                 }
@@ -159,9 +160,9 @@ class FecEncoderTest {
         while (i < n) {
             ByteBuffer d = outgoing(0, new byte[] {1, 2, 3});
             int parity = enc.encode(d, 0, d.capacity());
-            out[i++] = FecPacket.u32(d, 0);
+            out[i++] = LittleEndian.u32(d, 0);
             for (int p = 0; p < parity && i < n; p++) {
-                out[i++] = FecPacket.u32(enc.parity(p), 0);
+                out[i++] = LittleEndian.u32(enc.parity(p), 0);
             }
         }
         return out;

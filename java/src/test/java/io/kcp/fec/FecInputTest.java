@@ -1,5 +1,6 @@
 package io.kcp.fec;
 
+import io.kcp.format.LittleEndian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -72,7 +73,7 @@ class FecInputTest {
         cipher.decrypt(plain, 0, plain.length);
         CRC32 crc = new CRC32();
         crc.update(plain, 20, plain.length - 20);
-        assertEquals((int) crc.getValue(), FecPacket.u32(ByteBuffer.wrap(plain), 16));
+        assertEquals((int) crc.getValue(), LittleEndian.u32(ByteBuffer.wrap(plain), 16));
 
         try (FecInput in = new FecInput(10, 3, ReedSolomonFactory.JAVA)) {
             Collector sink = new Collector();
@@ -80,7 +81,7 @@ class FecInputTest {
             byte[] kcp = sink.payloads.get(0);
             assertEquals(24 + message.length, kcp.length);
             assertArrayEquals(message, Arrays.copyOfRange(kcp, 24, kcp.length));
-            assertEquals(FecVectors.integer(c, "conv"), FecPacket.u32(ByteBuffer.wrap(kcp), 0));
+            assertEquals(FecVectors.integer(c, "conv"), LittleEndian.u32(ByteBuffer.wrap(kcp), 0));
 
             try (FecEncoder enc = new FecEncoder(10, 3, 20, ReedSolomonFactory.JAVA)) {
                 ByteBuffer out = FecTestKit.outgoing(20, kcp);

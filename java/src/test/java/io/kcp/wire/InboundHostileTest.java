@@ -64,7 +64,7 @@ class InboundHostileTest {
              InboundPipeline in = new InboundPipeline(Endpoint.cipher(name, KEY), ds, ps,
                      Kernel.active().reedSolomon(), counters);
              OutboundPipeline sealer = new OutboundPipeline(Endpoint.cipher(name, KEY), 0, 0,
-                     Kernel.active().reedSolomon(), NonceSource.seeded(seed), new Counters(null), 1500)) {
+                     Kernel.active().reedSolomon(), new SeededNonceSource(seed), new Counters(null), 1500)) {
             int[] clock = {0};
             KcpSink sink = (kcp, regular) -> victim.input(kcp, regular, false, clock[0]);
 
@@ -222,7 +222,7 @@ class InboundHostileTest {
     private static List<byte[]> produce(String name, byte[] key, int ds, int ps, int conv, long seed) {
         Random rnd = new Random(seed);
         List<byte[]> out = new ArrayList<>();
-        try (Endpoint a = new Endpoint(conv, name, key, ds, ps, NonceSource.seeded(seed), null, 1400)) {
+        try (Endpoint a = new Endpoint(conv, name, key, ds, ps, new SeededNonceSource(seed), null, 1400)) {
             for (int i = 0; i < 40; i++) {
                 byte[] m = new byte[1 + rnd.nextInt(2000)];
                 rnd.nextBytes(m);
@@ -248,9 +248,9 @@ class InboundHostileTest {
         try (InboundPipeline in = new InboundPipeline(Endpoint.cipher(name, KEY), ds, ps,
                      Kernel.active().reedSolomon(), counters);
              OutboundPipeline sealer = new OutboundPipeline(Endpoint.cipher(name, KEY), 0, 0,
-                     Kernel.active().reedSolomon(), NonceSource.seeded(seed), new Counters(null), 1500);
-             Endpoint a = new Endpoint(7, name, KEY, ds, ps, NonceSource.seeded(seed + 1), null, 1400);
-             Endpoint b = new Endpoint(7, name, KEY, ds, ps, NonceSource.seeded(seed + 2), null, 1400)) {
+                     Kernel.active().reedSolomon(), new SeededNonceSource(seed), new Counters(null), 1500);
+             Endpoint a = new Endpoint(7, name, KEY, ds, ps, new SeededNonceSource(seed + 1), null, 1400);
+             Endpoint b = new Endpoint(7, name, KEY, ds, ps, new SeededNonceSource(seed + 2), null, 1400)) {
             int header = in.headerSize();
             ByteBuffer buf = ByteBuffer.allocate(2100);
             KcpSink drop = (kcp, regular) -> 0;

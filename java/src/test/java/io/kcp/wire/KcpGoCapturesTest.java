@@ -216,7 +216,7 @@ class KcpGoCapturesTest {
         List<byte[]> sent = new ArrayList<>();
         try (Arq arq = Kernel.active().newArq(c.conv());
              OutboundPipeline out = new OutboundPipeline(cipher(c), c.dataShards(), c.parityShards(),
-                     Kernel.active().reedSolomon(), NonceSource.replaying(nonces.toArray(new byte[0][])),
+                     Kernel.active().reedSolomon(), new ReplayingNonceSource(nonces.toArray(new byte[0][])),
                      counters, c.mtu())) {
             assertEquals(kcpAt, out.reserveBytes());
             assertTrue(arq.setMtu(c.mtu()));

@@ -38,7 +38,7 @@ class NonceSourceTest {
 
     @Test
     void fillWritesExactlySixteenBytesAtTheIndex() {
-        for (NonceSource s : new NonceSource[] {NonceSource.secure(), NonceSource.seeded(1)}) {
+        for (NonceSource s : new NonceSource[] {NonceSource.secure(), new SeededNonceSource(1)}) {
             for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocate(40), ByteBuffer.allocateDirect(40)}) {
                 b.position(3).limit(35);
                 s.fill(b, 10);
@@ -63,9 +63,9 @@ class NonceSourceTest {
     void seededIsReproducible() {
         byte[] x = new byte[16];
         byte[] y = new byte[16];
-        NonceSource a = NonceSource.seeded(7);
-        NonceSource b = NonceSource.seeded(7);
-        NonceSource c = NonceSource.seeded(8);
+        NonceSource a = new SeededNonceSource(7);
+        NonceSource b = new SeededNonceSource(7);
+        NonceSource c = new SeededNonceSource(8);
         byte[] z = new byte[16];
         for (int i = 0; i < 100; i++) {
             a.next(x);
@@ -82,7 +82,7 @@ class NonceSourceTest {
         byte[] n2 = new byte[16];
         n1[0] = 1;
         n2[15] = 2;
-        NonceSource s = NonceSource.replaying(n1, n2);
+        NonceSource s = new ReplayingNonceSource(n1, n2);
         n1[0] = 9; // copied at creation
         byte[] out = new byte[16];
         s.next(out);
@@ -90,7 +90,7 @@ class NonceSourceTest {
         s.next(out);
         assertArrayEquals(n2, out);
         assertThrows(IllegalStateException.class, () -> s.next(out));
-        assertThrows(IllegalArgumentException.class, () -> NonceSource.replaying(new byte[15]));
+        assertThrows(IllegalArgumentException.class, () -> new ReplayingNonceSource(new byte[15]));
     }
 
     @Test

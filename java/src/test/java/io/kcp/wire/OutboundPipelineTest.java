@@ -22,7 +22,7 @@ class OutboundPipelineTest {
     private static final ReedSolomonFactory RS = Kernel.active().reedSolomon();
 
     private static OutboundPipeline pipeline(String cipher, int ds, int ps, Counters c) {
-        return new OutboundPipeline(Endpoint.cipher(cipher, KEY), ds, ps, RS, NonceSource.seeded(1), c, 1400);
+        return new OutboundPipeline(Endpoint.cipher(cipher, KEY), ds, ps, RS, new SeededNonceSource(1), c, 1400);
     }
 
     @Test
@@ -49,7 +49,7 @@ class OutboundPipelineTest {
         assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, c, 49));
         assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, c, 65536));
         assertThrows(IllegalArgumentException.class,
-                () -> new OutboundPipeline(Endpoint.cipher("aes", KEY), 10, 3, RS, NonceSource.seeded(1), c, 52));
+                () -> new OutboundPipeline(Endpoint.cipher("aes", KEY), 10, 3, RS, new SeededNonceSource(1), c, 52));
         assertThrows(IllegalArgumentException.class,
                 () -> new OutboundPipeline(Endpoint.cipher("aes", KEY), 0, 0, RS, null, c, 1400));
         assertThrows(IllegalArgumentException.class,

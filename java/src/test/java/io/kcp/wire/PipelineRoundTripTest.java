@@ -67,8 +67,8 @@ class PipelineRoundTripTest {
             messages.add(m);
         }
         List<byte[]> got = new ArrayList<>();
-        try (Endpoint a = new Endpoint(0x1234, name, KEY, ds, ps, NonceSource.seeded(seed), root, 1400);
-             Endpoint b = new Endpoint(0x1234, name, KEY, ds, ps, NonceSource.seeded(~seed), root, 1400)) {
+        try (Endpoint a = new Endpoint(0x1234, name, KEY, ds, ps, new SeededNonceSource(seed), root, 1400);
+             Endpoint b = new Endpoint(0x1234, name, KEY, ds, ps, new SeededNonceSource(~seed), root, 1400)) {
             ByteBuffer rx = ByteBuffer.allocate(1500);
             ByteBuffer msg = ByteBuffer.allocate(8192);
             int next = 0;

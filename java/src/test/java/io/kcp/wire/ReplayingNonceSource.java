@@ -8,7 +8,7 @@ final class ReplayingNonceSource implements NonceSource {
     private final byte[][] nonces;
     private int next;
 
-    ReplayingNonceSource(byte[][] nonces) {
+    ReplayingNonceSource(byte[]... nonces) {
         this.nonces = new byte[nonces.length][];
         for (int i = 0; i < nonces.length; i++) {
             if (nonces[i].length != SIZE) {

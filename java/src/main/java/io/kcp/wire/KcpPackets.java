@@ -44,7 +44,7 @@ public final class KcpPackets {
             if (payload.getInt(off) != conv) return false;
             int cmd = payload.get(off + 4) & 0xFF;
             if (cmd < CMD_PUSH || cmd > CMD_WINS) return false;
-            long len = LittleEndian.u32(payload, off + 20);
+            long len = Integer.toUnsignedLong(LittleEndian.u32(payload, off + 20));
             off += OVERHEAD;
             if (len > end - off) return false;
             off += (int) len;

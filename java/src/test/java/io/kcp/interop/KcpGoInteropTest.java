@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * forwarder in between) with and without FEC.
  * The kernel is the one this test JVM runs on. Prints {@code interop kcp-go: N passed, M failed}.
  */
+@Tag("interop")
 @Timeout(180)
 class KcpGoInteropTest {
 

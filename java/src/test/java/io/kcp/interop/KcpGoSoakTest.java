@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * stalled when it fails, or takes longer than {@link #STALL_MS}. Prints
  * {@code interop soak kcp-go: N sessions, S stalled}.
  */
+@Tag("interop")
 @Timeout(600)
 class KcpGoSoakTest {
 

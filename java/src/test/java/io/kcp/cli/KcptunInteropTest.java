@@ -86,6 +86,39 @@ class KcptunInteropTest {
         }
     }
 
+    /** A kcptun peer with another key: kcp-java names the key or cipher as the likely cause. */
+    @org.junit.jupiter.api.Test
+    void aWrongKeyIsNamedAgainstKcptun() throws Exception {
+        try {
+            ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+            PrintStream logStream = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+            List<String> theirs = List.of("--key", "their key", "--quiet");
+            try (EchoServer echo = new EchoServer(); TunnelLog log = TunnelLog.open(logStream, "");
+                 TunnelServer server = TunnelServer.start(options(TunnelOptions.Role.SERVER,
+                         List.of("-l", "127.0.0.1:0", "-t", echo.hostPort(), "--key", "our key", "--status", "0")), log);
+                 KcptunProcess client = KcptunProcess.client("127.0.0.1:" + server.address().getPort(), theirs);
+                 java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(client.socketAddress())) {
+                c.write(java.nio.ByteBuffer.wrap(new byte[100]));
+                assertTrue(TunnelTest.eventually(() -> logBytes.toString().contains(
+                        "failed the checksum: a client's -key or -crypt differs")), logBytes.toString());
+            }
+            logBytes.reset();
+            try (EchoServer echo = new EchoServer(); TunnelLog log = TunnelLog.open(logStream, "");
+                 KcptunProcess server = KcptunProcess.server(echo.hostPort(), theirs);
+                 TunnelClient client = TunnelClient.start(options(TunnelOptions.Role.CLIENT,
+                         List.of("-l", "127.0.0.1:0", "-r", server.address, "--key", "our key", "--status", "0")), log);
+                 java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(client.address())) {
+                c.write(java.nio.ByteBuffer.wrap(new byte[100]));
+                assertTrue(TunnelTest.eventually(() -> logBytes.toString().contains("no reply from")
+                        && logBytes.toString().contains("-key and -crypt")), logBytes.toString());
+            }
+            PASSED.incrementAndGet();
+        } catch (Throwable t) {
+            FAILED.incrementAndGet();
+            throw t;
+        }
+    }
+
     @AfterAll
     static void summary() {
         System.out.println("interop kcptun: " + PASSED.get() + " passed, " + FAILED.get() + " failed");

@@ -273,9 +273,9 @@ public final class TunnelBench {
                 }
             }
         }
+        if (!rows.isEmpty()) {
         System.out.println();
         System.out.println("Throughput (MB/s of payload echoed, each way) and CPU seconds per GB echoed, per process:");
-        if (!rows.isEmpty()) {
         System.out.println("| tunnel   | comp | 8 conns  | 1 conn   | CPU client | CPU server | CPU client | CPU server |");
         System.out.println("|          |      | MB/s     | MB/s     | s/GB (8)   | s/GB (8)   | s/GB (1)   | s/GB (1)   |");
         System.out.println("|----------|------|----------|----------|------------|------------|------------|------------|");

@@ -139,6 +139,35 @@ class TunnelTest {
         }
     }
 
+    @Test
+    void autoexpireReplacesTheSessionAndTheScavengerClosesTheOldOne(@TempDir Path dir) throws Exception {
+        Path snmp = dir.resolve("snmp-20060102.csv");
+        try (EchoServer echo = new EchoServer();
+             Rig rig = new Rig(echo.hostPort(), List.of("--snmplog", snmp.toString(), "--snmpperiod", "1"),
+                     List.of("--autoexpire", "1", "--scavengettl", "1"))) {
+            assertTrue(EchoLoad.run(rig.client.address(), 1, 1000, 1, 10).ok(), rig.logs());
+            Thread.sleep(1200);
+            assertTrue(EchoLoad.run(rig.client.address(), 1, 1000, 2, 10).ok(), rig.logs());
+            assertEquals(2, rig.client.stats().sessionsTotal.get(), "the expired session was replaced");
+            assertTrue(eventually(() -> rig.clientLog.toString().contains("scavenger: session closed due to ttl")),
+                    rig.logs());
+            // kcptun's snmp log: the file name in Go's time layout, a header, then rows
+            Path file = dir.resolve(GoTimeLayout.format("snmp-20060102.csv", java.time.LocalDateTime.now()));
+            assertTrue(eventually(() -> java.nio.file.Files.exists(file)), "no " + file);
+            assertTrue(eventually(() -> lines(file).size() >= 2));
+            assertTrue(lines(file).get(0).startsWith("Unix,BytesSent,BytesReceived,"), lines(file).get(0));
+            assertEquals(lines(file).get(0).split(",").length, lines(file).get(1).split(",").length);
+        }
+    }
+
+    static List<String> lines(Path p) {
+        try {
+            return java.nio.file.Files.readAllLines(p);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Without snappy-java, compression fails at start and names the artifact; --nocomp works. */
     @Test
     void withoutSnappyJavaTheToolSaysWhatToAdd() throws Exception {

@@ -66,15 +66,17 @@ interop_preflight() {
     || missing+=("kcp-go 5.6.1 (golang-github-xtaci-kcp-dev)")
   [ -d /usr/share/gocode/src/github.com/klauspost/reedsolomon ] \
     || missing+=("reedsolomon (golang-github-klauspost-reedsolomon-dev)")
+  command -v kcptun-server >/dev/null && command -v kcptun-client >/dev/null \
+    || missing+=("kcptun's binaries (kcptun)")
   [ ${#missing[@]} -eq 0 ] && return
   if [ "${KCP_SKIP_INTEROP:-}" = 1 ] && [ "${CI:-}" != true ]; then
-    SKIPPED+=("the interoperability tests against kcp-go (KCP_SKIP_INTEROP=1; missing: ${missing[*]})")
+    SKIPPED+=("the interoperability tests against kcp-go and kcptun (KCP_SKIP_INTEROP=1; missing: ${missing[*]})")
     MVN+=(-Dkcp.test.skipGroups=,interop)
     echo "build.sh: KCP_SKIP_INTEROP=1: the interoperability tests will not run (missing: ${missing[*]})"
     return
   fi
   die "the interoperability tests need ${missing[*]}. On Debian: apt-get install golang-go \
-golang-github-xtaci-kcp-dev golang-github-klauspost-reedsolomon-dev. To run everything else,
+golang-github-xtaci-kcp-dev golang-github-klauspost-reedsolomon-dev kcptun. To run everything else,
 with the interop tests reported as skipped: KCP_SKIP_INTEROP=1 ./build.sh ${MODE}"
 }
 

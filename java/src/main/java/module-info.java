@@ -8,6 +8,8 @@
  */
 module io.kcp {
     exports io.kcp;
+    // many streams over one session (smux, as kcptun speaks it)
+    exports io.kcp.mux;
     // a Micrometer MeterBinder for the counters, for applications that have Micrometer
     exports io.kcp.micrometer;
 
@@ -20,4 +22,6 @@ module io.kcp {
     // the counters as MBeans, out of the box
     requires java.management;
     requires static micrometer.core;
+    // the tunnel tools' compression (moving out of this module with the tools)
+    requires static snappy.java;
 }

@@ -41,6 +41,8 @@ public final class Main {
             "  echo-client   send N bytes, check the echo, print a RESULT line",
             "  client        run one request: --op echo|upload|download|ping",
             "  demo          plain KCP against FEC + aes over an impaired link, in a table",
+            "  tunnel-server kcptun-server: streams from kcptun clients to a TCP target",
+            "  tunnel-client kcptun-client: local TCP connections as streams to a kcptun server",
             "exit status: 0 ok, 1 failed or timed out, 2 bad usage");
 
     private static final String SERVER_HELP = String.join("\n",
@@ -127,6 +129,8 @@ public final class Main {
             case "echo-client": help = ECHO_CLIENT_HELP; break;
             case "client": help = CLIENT_HELP; break;
             case "demo": help = DEMO_HELP; break;
+            case "tunnel-server": help = TunnelOptions.help(TunnelOptions.Role.SERVER); break;
+            case "tunnel-client": help = TunnelOptions.help(TunnelOptions.Role.CLIENT); break;
             default:
                 err.println("kcp: unknown command '" + cmd + "'");
                 err.println(USAGE_TEXT);
@@ -142,6 +146,10 @@ public final class Main {
                 case "echo-server": return server(args, out, err);
                 case "echo-client": return client(args, Op.ECHO, out, err);
                 case "demo": return demo(args, out, err);
+                case "tunnel-server":
+                    return Tunnel.run(TunnelOptions.Role.SERVER, args, System.getenv(), out, err);
+                case "tunnel-client":
+                    return Tunnel.run(TunnelOptions.Role.CLIENT, args, System.getenv(), out, err);
                 default: return client(args, null, out, err);
             }
         } catch (Flags.UsageException e) {

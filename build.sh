@@ -12,10 +12,11 @@
 #   ./build.sh chaos        the chaos stage alone, on both kernels (builds first if needed)
 #   ./build.sh chaos-long   the same with a 1 GiB soak and 10-minute floods (about an hour)
 #   ./build.sh attack-table [n]  what each kind of hostile datagram costs (CPU, memory), per kernel
-#   ./build.sh bench [args] build target/benchmarks.jar and run JMH with args
+#   ./build.sh bench [args] build java/target/benchmarks.jar and run JMH with args
 #   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
-#   ./build.sh demo [flags] build (no tests) and run `bin/kcp demo`: plain KCP vs FEC + aes
-#                           through a lossy, delaying relay on loopback
+#   ./build.sh demo [flags] build (no tests, one progress line per step) and run `bin/kcp demo`:
+#                           no impairment, then plain, FEC, aes and FEC + aes through a lossy,
+#                           delaying relay on loopback
 #
 # Environment: JAVA_HOME (the JDK Maven and the tests use), FUZZ_SECONDS (default 60 per target),
 # MVN_ARGS (extra Maven arguments), CLEAN (1: start from an empty target/, the default of the full
@@ -84,10 +85,10 @@ with the interop tests reported as skipped: KCP_SKIP_INTEROP=1 ./build.sh ${MODE
 maven() {
   local goal=$1; shift
   if [ "$CLEAN" = 1 ]; then
-    rm -rf target  # javac -h skips up-to-date classes, so a stale header tree is never trusted
+    rm -rf target ./*/target  # javac -h skips up-to-date classes: a stale header tree is never trusted
   else
     # The quick loop builds on what is there; only the reports must be this run's alone.
-    rm -rf target/surefire-reports* target/logs
+    rm -rf ./*/target/surefire-reports* target/logs
   fi
   mkdir -p target/logs
   "${MVN[@]}" "$@" "$goal" 2>&1 | tee target/logs/maven.log
@@ -111,8 +112,8 @@ check_jni() {
   if ! jni_findings "$probe" >/dev/null; then rm -rf "$probe"; die "the -Xcheck:jni check misses a known finding"; fi
   rm -rf "$probe"
 
-  local reports=(target/surefire-reports*)
-  [ -e "${reports[0]}" ] || die "no target/surefire-reports* to check: did the tests run?"
+  local reports=(./*/target/surefire-reports*)
+  [ -e "${reports[0]}" ] || die "no */target/surefire-reports* to check: did the tests run?"
   local found
   if found=$(jni_findings "${reports[@]}" target/logs); then
     echo "-Xcheck:jni findings in:"
@@ -149,7 +150,7 @@ manifest_value() { # jar key
 
 check_packaging() {
   local main='' jar cls jars=() host
-  for jar in target/kcp-java-*.jar; do
+  for jar in java/target/kcp-java-*.jar; do
     case "$jar" in
       *-sources.jar|*-javadoc.jar) ;;
       *-linux-*.jar|*-osx-*.jar|*-windows-*.jar) ;;
@@ -178,8 +179,8 @@ check_packaging() {
 
   # Sources and javadoc jars for publishing.
   local sources javadoc
-  sources=$(ls target/kcp-java-*-sources.jar 2>/dev/null | head -1)
-  javadoc=$(ls target/kcp-java-*-javadoc.jar 2>/dev/null | head -1)
+  sources=$(ls java/target/kcp-java-*-sources.jar 2>/dev/null | head -1)
+  javadoc=$(ls java/target/kcp-java-*-javadoc.jar 2>/dev/null | head -1)
   [ -f "$sources" ] && "$JAR" tf "$sources" | grep -qx 'io/kcp/KcpSession.java' \
     || die "sources jar missing or without the API's sources"
   [ -f "$javadoc" ] && "$JAR" tf "$javadoc" | grep -q 'io/kcp/KcpSession.html' \
@@ -198,7 +199,7 @@ check_packaging() {
   local probe deps out want
   probe=$(mktemp -d)
   cp java/src/consumer/Probe.java "$probe/Probe.java"
-  deps=$(tr ':' '\n' < target/runtime-classpath.txt | grep -E 'native-lib-loader|slf4j-api' | paste -sd: -)
+  deps=$(tr ':' '\n' < java/target/runtime-classpath.txt | grep -E 'native-lib-loader|slf4j-api' | paste -sd: -)
   want=$'kernel=NATIVE\necho=hello\nsalsa20=names bcprov'
   out=$("$JAVA" --enable-native-access=ALL-UNNAMED -Xcheck:jni -Dkcp.native=require \
     -Djava.library.path="$probe" -cp "$main:$host:$deps" "$probe/Probe.java" 2>"$probe/err") \
@@ -216,6 +217,40 @@ check_packaging() {
   if [ -s "$probe/err" ]; then cat "$probe/err"; rm -rf "$probe"; die "module path: something printed to stderr"; fi
   echo "module path: $(echo "$out" | paste -sd' ' -), nothing on stderr"
   rm -rf "$probe"
+  check_tools "$main"
+}
+
+# The library jar holds the library; the tools (and the relay they use) are artifacts of their
+# own, and the tools' runnable jar serves a session on this platform's native kernel by itself.
+check_tools() {
+  local main=$1 version tools all relay out port server
+  ! "$JAR" tf "$main" | grep -qE '^io/kcp/(cli|relay)/' || die "the library jar holds the tools or the relay"
+  version=$(manifest_value "$main" Implementation-Version)
+  relay=relay/target/kcp-java-relay-$version.jar
+  tools=tools/target/kcp-java-tools-$version.jar
+  all=tools/target/kcp-java-tools-$version-all.jar
+  for jar in "$relay" "$tools" "$all" "${tools%.jar}-sources.jar" "${tools%.jar}-javadoc.jar" \
+             "${relay%.jar}-sources.jar" "${relay%.jar}-javadoc.jar"; do
+    [ -f "$jar" ] || die "$jar missing"
+  done
+  [ "$(manifest_value "$tools" Main-Class)" = io.kcp.cli.Main ] || die "$tools is not runnable"
+
+  out=$("$JAVA" -jar "$all" --version 2>&1) || die "java -jar $all --version failed: $out"
+  [[ $out == "kcp-java-tools $version"* ]] || die "java -jar $all --version: unexpected: $out"
+  echo "$all: $(echo "$out" | paste -sd' ' -)"
+
+  # An aes + FEC echo through the runnable jar alone, on the native kernel.
+  server=$(mktemp)
+  "$JAVA" -Dkcp.native=require -jar "$all" echo-server --timeout 30 >"$server" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do grep -q '^LISTENING' "$server" && break; sleep 0.1; done
+  port=$(sed -n 's/^LISTENING addr=.*:\([0-9]*\)$/\1/p' "$server")
+  [ -n "$port" ] || { kill "$pid"; cat "$server"; rm -f "$server"; die "the runnable jar's server did not start"; }
+  out=$("$JAVA" -Dkcp.native=require -jar "$all" client --remote "127.0.0.1:$port" --bytes 1m 2>&1) || true
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -f "$server"
+  grep -q '^RESULT op=echo bytes=1048576 ok=true' <<<"$out" || die "echo through the runnable jar: $out"
+  grep -q 'kernel=NATIVE' <<<"$out" || die "the runnable jar did not use the native kernel: $out"
+  echo "runnable jar: 1 MiB aes + FEC echo on the native kernel, ok"
 }
 
 # The jar check must be able to fail: the library of one jar under another platform's name.
@@ -244,7 +279,7 @@ cross_ctest() {
   local cls dir ran=0
   for cls in $PLATFORMS; do
     [ "$cls" = "$(host_classifier)" ] && continue
-    dir=target/cmake-$cls
+    dir=java/target/cmake-$cls
     [ -d "$dir" ] || die "no $dir: the natives-* Maven profiles did not build $cls"
     if ! grep -q '^add_test' "$dir/CTestTestfile.cmake" 2>/dev/null; then
       echo "$cls: built and checked statically; nothing here runs its programs"
@@ -295,25 +330,26 @@ fuzz() {
 
 # ---- chaos: attacks, faults, races and a lossy soak, on both kernels ---------------------------
 chaos() {
-  [ -d target/test-classes ] || maven test-compile -DskipTests
   mkdir -p target/logs
-  "${MVN[@]}" "$@" surefire:test@chaos-native surefire:test@chaos-java 2>&1 | tee target/logs/chaos.log \
+  # test-compile first, so that the relay's classes are there for the library's tests
+  "${MVN[@]}" -pl java -am "$@" test-compile surefire:test@chaos-native surefire:test@chaos-java 2>&1 \
+    | tee target/logs/chaos.log \
     || { summarize_chaos; die "chaos stage failed"; }
   summarize_chaos
   local ok
-  ok=$(cat target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -cE '^chaos: [0-9]+ scenarios, 0 failed' || true)
+  ok=$(cat java/target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -cE '^chaos: [0-9]+ scenarios, 0 failed' || true)
   [ "$ok" = 2 ] || die "chaos stage: expected a clean summary from each kernel"
 }
 
 summarize_chaos() {
-  cat target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -E '^chaos' || true
+  cat java/target/surefire-reports-chaos-*/*-output.txt 2>/dev/null | grep -E '^chaos' || true
 }
 
 # ---- the hostile-traffic table: CPU and memory per attack datagram, on each kernel ----------
 attack_table() {
-  [ -d target/test-classes ] || maven test-compile -DskipTests
+  [ -d java/target/test-classes ] || maven test-compile -DskipTests
   local cp kernel
-  cp="target/test-classes:target/classes:target/native:$(cat target/runtime-classpath.txt)"
+  cp="java/target/test-classes:java/target/classes:java/target/native:$(cat java/target/runtime-classpath.txt)"
   for kernel in require disable; do
     "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g -XX:+AlwaysPreTouch \
       -Dkcp.native=$kernel -cp "$cp" \
@@ -324,7 +360,12 @@ attack_table() {
 bench() {
   maven package -Pbench -DskipTests
   section "JMH"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar target/benchmarks.jar "$@"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar java/target/benchmarks.jar "$@"
+}
+
+# Maven's log, one short line per module step ("kcp-java: cmake-build"), for builds run quietly.
+build_progress() {
+  sed -nu 's/^\[INFO\] --- \([^ ]*\) (\([^)]*\)) @ \([^ ]*\) ---$/  \3: \2/p'
 }
 
 MODE=${1:-all}
@@ -369,7 +410,7 @@ case "$MODE" in
   demo)
     shift
     section "build (no tests)"
-    maven package -q -DskipTests >/dev/null || { tail -40 target/logs/maven.log >&2; die "build failed"; }
+    maven package -DskipTests | build_progress || { tail -40 target/logs/maven.log >&2; die "build failed"; }
     section "bin/kcp demo $*"
     exec bin/kcp demo "$@"
     ;;

@@ -9,9 +9,10 @@
 #                         [--java-opts "-Xmx256m"] [--parts throughput,scale]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-t=$root/target
+t=$root/tools/target
 [ -d "$t/test-classes/io/kcp/cli" ] || { echo "no test classes: run ./build.sh test first" >&2; exit 1; }
 command -v kcptun-server >/dev/null || { echo "needs kcptun (apt-get install kcptun)" >&2; exit 1; }
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-cp="$t/test-classes:$t/classes:$t/native:$(cat "$t/runtime-classpath.txt")"
+cp="$t/test-classes:$t/classes:$root/relay/target/classes:$root/java/target/classes"
+cp="$cp:$root/java/target/native:$(cat "$t/runtime-classpath.txt")"
 exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.kcp.cli.TunnelBench --root "$root" "$@"

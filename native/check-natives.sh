@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks platform jars (target/kcp-java-<version>-<classifier>.jar) against native/platforms.tsv:
+# Checks platform jars (java/target/kcp-java-<version>-<classifier>.jar) against native/platforms.tsv:
 #
 #   native/check-natives.sh JAR...
 #

@@ -22,6 +22,4 @@ module io.kcp {
     // the counters as MBeans, out of the box
     requires java.management;
     requires static micrometer.core;
-    // the tunnel tools' compression (moving out of this module with the tools)
-    requires static snappy.java;
 }

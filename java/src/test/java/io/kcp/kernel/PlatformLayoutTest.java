@@ -38,7 +38,7 @@ class PlatformLayoutTest {
     }
 
     static List<Platform> platforms() throws IOException {
-        Path table = Paths.get(System.getProperty("basedir", "."), "native", "platforms.tsv");
+        Path table = Paths.get(System.getProperty("kcp.root", ".."), "native", "platforms.tsv");
         List<Platform> rows = new ArrayList<>();
         for (String line : Files.readAllLines(table, StandardCharsets.UTF_8)) {
             if (line.isBlank() || line.startsWith("#")) continue;

@@ -37,9 +37,10 @@ final class GoPeer implements Peer {
     }
 
     private static void build() {
-        Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+        // kcp.root: the checkout (set by the build); the peer goes to this module's target/.
+        Path root = Path.of(System.getProperty("kcp.root", ".."));
         Path script = root.resolve("conformance/peer/build.sh");
-        Path out = root.resolve("target/kcpgo-peer");
+        Path out = Path.of("target", "kcpgo-peer").toAbsolutePath();
         try {
             Process p = new ProcessBuilder("sh", script.toString(), out.toString())
                     .redirectErrorStream(true).start();

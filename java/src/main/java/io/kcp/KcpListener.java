@@ -100,9 +100,8 @@ public final class KcpListener implements Closeable {
         this.channel = channel;
         this.config = config;
         this.arqs = arqs;
-        this.decryptor = new InboundPipeline(
-                config.crypt().equals("null") ? null : config.newCipher(),
-                0, 0, config.kernel().reedSolomon(), counters);
+        this.decryptor = new InboundPipeline(config.newCipher(), 0, 0, config.kernel().reedSolomon(),
+                counters);
         String bound = String.valueOf(channel.getLocalAddress());
         this.checksumAlarm = new ChecksumAlarm("listener on " + bound);
         this.loop = new ReceiveLoop("kcp-listener-" + localPort(channel));

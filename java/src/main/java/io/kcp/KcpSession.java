@@ -2,6 +2,7 @@ package io.kcp;
 
 import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
+import io.kcp.crypto.PacketCiphers;
 import io.kcp.kernel.Kernel;
 import io.kcp.transport.DatagramSender;
 import io.kcp.transport.FlushScheduler;
@@ -122,12 +123,11 @@ public final class KcpSession implements ByteChannel {
         OutboundPipeline out = null;
         InboundPipeline in = null;
         try {
-            boolean crypto = !config.crypt().equals("null");
-            out = new OutboundPipeline(crypto ? config.newCipher() : null,
+            out = new OutboundPipeline(config.newCipher(),
                     config.dataShards(), config.parityShards(), kernel.reedSolomon(),
                     NonceSource.secure(), counters, config.mtu());
             // a listener decrypts every datagram before its session sees it
-            in = new InboundPipeline(crypto && listener == null ? config.newCipher() : null,
+            in = new InboundPipeline(listener == null ? config.newCipher() : PacketCiphers.NULL,
                     config.dataShards(), config.parityShards(), kernel.reedSolomon(), counters);
         } catch (RuntimeException | Error e) {
             if (out != null) out.close();

@@ -17,6 +17,12 @@ public final class PacketCiphers {
     /** Length of kcptun's derived key. */
     public static final int KCPTUN_KEY_SIZE = 32;
 
+    /**
+     * kcptun's {@code null}: no crypto header at all, bytes unchanged. The pipelines take this, never
+     * a Java {@code null}, for "no crypto", so that "no cipher" has one spelling.
+     */
+    public static final PacketCipher NULL = CipherKind.NULL.create(null);
+
     private PacketCiphers() {
     }
 

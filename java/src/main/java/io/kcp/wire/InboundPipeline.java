@@ -1,14 +1,15 @@
 package io.kcp.wire;
 
-import io.kcp.format.LittleEndian;
-import io.kcp.format.Wire;
-import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecInput;
 import io.kcp.fec.FecPacket;
 import io.kcp.fec.KcpSink;
 import io.kcp.fec.ReedSolomonFactory;
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
+import io.kcp.kernel.Crc32;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The receiving half of kcp-go's {@code packetInput}/{@code kcpInput}: decrypts a datagram in
@@ -62,8 +63,8 @@ public final class InboundPipeline implements AutoCloseable {
     }
 
     /**
-     * @param cipher the packet cipher, or null for none at all (kcptun's {@code null}); a
-     *     cipher whose {@link PacketCipher#hasHeader()} is false is the same
+     * @param cipher the packet cipher; {@code PacketCiphers.NULL} (kcptun's {@code null}, whose
+     *     {@link PacketCipher#hasHeader()} is false) for no crypto header at all
      * @param dataShards the local FEC configuration: FEC is on when both counts are positive;
      *     otherwise a decoder is created on the first FEC packet the peer sends
      * @param parityShards see {@code dataShards}
@@ -81,7 +82,8 @@ public final class InboundPipeline implements AutoCloseable {
         if (maxFecPacket < FecPacket.HEADER_SIZE_PLUS2 + KCP_OVERHEAD) {
             throw new IllegalArgumentException("maxFecPacket must be >= 32, got " + maxFecPacket);
         }
-        this.cipher = cipher != null && cipher.hasHeader() ? cipher : null;
+        this.cipher = Objects.requireNonNull(cipher, "cipher (PacketCiphers.NULL: none)").hasHeader()
+                ? cipher : null;
         this.fec = new FecInput(dataShards, parityShards, codecs, maxFecPacket);
         this.maxFecPacket = maxFecPacket;
         this.counters = counters;

@@ -1,14 +1,15 @@
 package io.kcp.wire;
 
-import io.kcp.format.LittleEndian;
-import io.kcp.format.Wire;
-import io.kcp.kernel.Crc32;
 import io.kcp.crypto.PacketCipher;
 import io.kcp.fec.FecEncoder;
 import io.kcp.fec.FecPacket;
 import io.kcp.fec.ReedSolomonFactory;
+import io.kcp.format.LittleEndian;
+import io.kcp.format.Wire;
+import io.kcp.kernel.Crc32;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * The sending half of kcp-go's {@code UDPSession.output}: turns the datagrams an ARQ flush
@@ -46,8 +47,8 @@ public final class OutboundPipeline implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param cipher the packet cipher, or null for none at all (kcptun's {@code null}: no
-     *     crypto header); a cipher whose {@link PacketCipher#hasHeader()} is false is the same
+     * @param cipher the packet cipher; {@code PacketCiphers.NULL} (kcptun's {@code null}, whose
+     *     {@link PacketCipher#hasHeader()} is false) for no crypto header at all
      * @param dataShards FEC is on when both shard counts are positive (kcp-go's rule)
      * @param parityShards see {@code dataShards}
      * @param codecs the Reed-Solomon implementation (e.g. {@code Kernel.active().reedSolomon()})
@@ -63,7 +64,8 @@ public final class OutboundPipeline implements AutoCloseable {
     public OutboundPipeline(PacketCipher cipher, int dataShards, int parityShards,
                             ReedSolomonFactory codecs, NonceSource nonces, Counters counters,
                             int mtu) {
-        this.cipher = cipher != null && cipher.hasHeader() ? cipher : null;
+        this.cipher = Objects.requireNonNull(cipher, "cipher (PacketCiphers.NULL: none)").hasHeader()
+                ? cipher : null;
         this.headerOffset = this.cipher != null ? PacketCipher.HEADER_SIZE : 0;
         boolean fecOn = dataShards > 0 && parityShards > 0;
         this.reserve = headerOffset + (fecOn ? FecPacket.HEADER_SIZE_PLUS2 : 0);

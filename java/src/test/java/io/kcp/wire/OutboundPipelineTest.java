@@ -37,7 +37,7 @@ class OutboundPipelineTest {
                 assertEquals(1500, p.maxDatagram());
             }
         }
-        try (OutboundPipeline p = new OutboundPipeline(null, 0, 0, RS, null, c, 9000)) {
+        try (OutboundPipeline p = new OutboundPipeline(PacketCiphers.NULL, 0, 0, RS, null, c, 9000)) {
             assertEquals(0, p.reserveBytes());
             assertEquals(9000, p.maxDatagram());
         }
@@ -46,15 +46,18 @@ class OutboundPipelineTest {
     @Test
     void rejectsWhatCannotWork() {
         Counters c = new Counters(null);
-        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, c, 49));
-        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, c, 65536));
+        // "no crypto" is PacketCiphers.NULL, never a Java null
+        assertThrows(NullPointerException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, c, 1400));
+        assertThrows(NullPointerException.class, () -> new InboundPipeline(null, 0, 0, RS, c));
+        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(PacketCiphers.NULL, 0, 0, RS, null, c, 49));
+        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(PacketCiphers.NULL, 0, 0, RS, null, c, 65536));
         assertThrows(IllegalArgumentException.class,
                 () -> new OutboundPipeline(Endpoint.cipher("aes", KEY), 10, 3, RS, new SeededNonceSource(1), c, 52));
         assertThrows(IllegalArgumentException.class,
                 () -> new OutboundPipeline(Endpoint.cipher("aes", KEY), 0, 0, RS, null, c, 1400));
         assertThrows(IllegalArgumentException.class,
-                () -> new OutboundPipeline(null, 200, 100, RS, null, c, 1400));
-        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(null, 0, 0, RS, null, null, 1400));
+                () -> new OutboundPipeline(PacketCiphers.NULL, 200, 100, RS, null, c, 1400));
+        assertThrows(IllegalArgumentException.class, () -> new OutboundPipeline(PacketCiphers.NULL, 0, 0, RS, null, null, 1400));
         try (OutboundPipeline p = pipeline("aes", 10, 3, c)) {
             DatagramSink none = d -> { };
             assertThrows(IllegalArgumentException.class, () -> p.encode(ByteBuffer.allocate(27), none));

@@ -161,8 +161,30 @@ public final class NativeLibrary {
                 return diagnosis;
             }
             // Our own extraction loaded it where native-lib-loader's failed: go on to the checks.
+        } finally {
+            discardExtracted(extracted);
         }
         return checkAbi();
+    }
+
+    /** The library file native-lib-loader extracted in this JVM, or null (tests check it is gone). */
+    static volatile File extractedCopy;
+
+    /**
+     * Deletes the extracted copy and native-lib-loader's directory around it as soon as the library
+     * is loaded: the loaded library stays mapped, and a JVM that is killed leaves nothing in the
+     * temp directory. Where a loaded library cannot be deleted (Windows), the extractor's
+     * delete-on-exit remains.
+     */
+    private static void discardExtracted(File extracted) {
+        extractedCopy = extracted;
+        if (extracted.delete()) {
+            File dir = extracted.getParentFile();
+            String[] left = dir == null ? null : dir.list();
+            if (left != null && left.length == 0 && dir.getName().startsWith("nativelib-loader_")) {
+                dir.delete();
+            }
+        }
     }
 
     /** A library from java.library.path or LD_LIBRARY_PATH wins over the jar's: verify it. */

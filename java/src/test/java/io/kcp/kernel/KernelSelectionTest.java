@@ -52,6 +52,18 @@ class KernelSelectionTest {
     }
 
     @Test
+    void theExtractedCopyIsGoneOnceLoaded() {
+        // The native run loads the library from the class path, through an extracted copy; a
+        // killed JVM must not leave that copy (or its directory) in the temp directory.
+        if (expected() != Kernel.NATIVE) return;
+        NativeLibrary.ensureAvailable();
+        java.io.File copy = NativeLibrary.extractedCopy;
+        assertNotNull(copy, "the library did not come through native-lib-loader's extraction");
+        assertFalse(copy.exists(), copy + " still exists");
+        assertFalse(copy.getParentFile().exists(), copy.getParentFile() + " still exists");
+    }
+
+    @Test
     void unavailabilityCauseMatchesTheRun() {
         Throwable cause = NativeLibrary.unavailabilityCause();
         if (expected() == Kernel.NATIVE) {

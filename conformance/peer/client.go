@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sort"
 	"time"
 
 	kcp "github.com/xtaci/kcp-go/v5"
@@ -20,6 +21,8 @@ type result struct {
 	crc     uint32 // CRC32 (IEEE) of that payload
 	elapsed time.Duration
 	rttAvg  time.Duration // ping only
+	rttP50  time.Duration
+	rttP99  time.Duration
 	rttMax  time.Duration
 }
 
@@ -32,7 +35,8 @@ func (r *result) line(ok bool) string {
 	s := fmt.Sprintf("RESULT op=%s bytes=%d ok=%t ms=%d mbps=%.3f crc=%08x",
 		r.op, r.bytes, ok, r.elapsed.Milliseconds(), mbps, r.crc)
 	if r.op == "ping" {
-		s += fmt.Sprintf(" rtt_avg_ms=%.3f rtt_max_ms=%.3f", ms(r.rttAvg), ms(r.rttMax))
+		s += fmt.Sprintf(" rtt_avg_ms=%.3f rtt_p50_ms=%.3f rtt_p99_ms=%.3f rtt_max_ms=%.3f",
+			ms(r.rttAvg), ms(r.rttP50), ms(r.rttP99), ms(r.rttMax))
 	}
 	return s
 }
@@ -207,6 +211,22 @@ func clientPing(s *kcp.UDPSession, o *options, res *result) error {
 	crc := crc32.NewIEEE()
 	msg, echo := make([]byte, pingSize), make([]byte, pingSize)
 	var total time.Duration
+	rtts := make([]time.Duration, 0, o.count)
+	// The percentiles are nearest-rank, as the Java client computes them.
+	defer func() {
+		if len(rtts) == 0 {
+			return
+		}
+		sort.Slice(rtts, func(a, b int) bool { return rtts[a] < rtts[b] })
+		rank := func(p int) time.Duration {
+			i := (p*len(rtts) + 99) / 100
+			if i < 1 {
+				i = 1
+			}
+			return rtts[i-1]
+		}
+		res.rttP50, res.rttP99 = rank(50), rank(99)
+	}()
 	for i := 0; i < o.count; i++ {
 		sentAt := time.Now()
 		binary.BigEndian.PutUint64(msg, uint64(i))
@@ -221,6 +241,7 @@ func clientPing(s *kcp.UDPSession, o *options, res *result) error {
 			return fmt.Errorf("ping %d: echo differs", i)
 		}
 		rtt := time.Since(sentAt)
+		rtts = append(rtts, rtt)
 		total += rtt
 		if rtt > res.rttMax {
 			res.rttMax = rtt

@@ -97,6 +97,7 @@ public final class KcpSession implements ByteChannel {
     private volatile long lastInputNanos = createdNanos;
     private final boolean probation; // a listener's session that sends nothing until confirmed
     private boolean reapable; // the timer's: on probation, maybe still unaccepted
+    private boolean parked; // under lock: the timer waits for activity (quiet(), wakeTimer())
 
     /**
      * @param listener the listener that created this session, or null for a dialed one
@@ -209,7 +210,10 @@ public final class KcpSession implements ByteChannel {
                 }
             }
             took = accepted;
-            if (took) lastInputNanos = now;
+            if (took) {
+                lastInputNanos = now;
+                wakeTimer();
+            }
             if (arq.peekSize() > 0) readable.signalAll();
             if (windowHasRoom()) writable.signalAll();
         } catch (Throwable t) {
@@ -234,7 +238,7 @@ public final class KcpSession implements ByteChannel {
 
     // ---- the timer, on the scheduler thread ---------------------------------------------------
 
-    private final class Timer implements Timed {
+    private final class Timer extends Timed {
         @Override
         public long runAt(long nowNanos) {
             if (reapable && reaped(nowNanos)) {
@@ -255,6 +259,12 @@ public final class KcpSession implements ByteChannel {
                     ending = deadLink();
                     if (ending == null) {
                         if (windowHasRoom()) writable.signalAll();
+                        if (quiet()) {
+                            // Nothing to send, acknowledge or probe: no flush is needed until
+                            // input, a write or a read wakes the timer (wakeTimer).
+                            parked = true;
+                            return parkedUntil();
+                        }
                         return nowNanos + TimeUnit.MILLISECONDS.toNanos(interval);
                     }
                 }
@@ -269,6 +279,38 @@ public final class KcpSession implements ByteChannel {
         public void failed(Throwable cause) {
             fail(internalError("flushing", cause));
         }
+    }
+
+    /** True when a flush would send nothing, now or later, until something happens. Under lock. */
+    private boolean quiet() {
+        return arq.field(ArqField.SND_BUF) == 0 && arq.field(ArqField.SND_QUEUE) == 0
+                && arq.field(ArqField.ACKLIST) == 0 && arq.field(ArqField.PROBE) == 0;
+    }
+
+    /**
+     * When a parked timer must still run by itself: at the idle timeout, or when an unconfirmed
+     * session is to be reaped; {@link Timed#DONE} if neither applies. Under lock.
+     */
+    private long parkedUntil() {
+        long until = Timed.DONE;
+        if (idleTimeoutNanos > 0) until = lastInputNanos + idleTimeoutNanos + 1;
+        if (reapable) {
+            long reap = createdNanos + KcpListener.UNCONFIRMED_TTL.toNanos();
+            if (until == Timed.DONE || reap - until < 0) until = reap;
+        }
+        return until;
+    }
+
+    /**
+     * Brings a parked timer back to the ARQ's cadence: the next flush one interval from now, when
+     * kcp-go's ticking timer would have flushed too (so an ACK can still ride on a reply written
+     * meanwhile). Under lock; the scheduler's lock is taken inside ours, never the other way.
+     */
+    private void wakeTimer() {
+        if (!parked) return;
+        parked = false;
+        scheduler.schedule(timer, System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(arq.field(ArqField.INTERVAL)));
     }
 
     /**
@@ -372,6 +414,7 @@ public final class KcpSession implements ByteChannel {
                         n = takeRemainder(dst);
                     }
                     counters.add(Counter.BYTES_RECEIVED, n);
+                    wakeTimer(); // the receive window may have reopened: tell the peer
                     return n;
                 }
                 await(readable, deadline(start, readTimeoutNanos, readDeadline), "read");
@@ -461,6 +504,7 @@ public final class KcpSession implements ByteChannel {
             arq.flush(MonoClock.millis());
             drainOutput();
         }
+        wakeTimer(); // retransmission and the delayed write need the timer
     }
 
     /**
@@ -921,7 +965,10 @@ public final class KcpSession implements ByteChannel {
     private void locked(Runnable r) {
         lock.lock();
         try {
-            if (!closed) r.run();
+            if (!closed) {
+                r.run();
+                wakeTimer(); // a setter may have given the ARQ something to send
+            }
         } finally {
             lock.unlock();
         }

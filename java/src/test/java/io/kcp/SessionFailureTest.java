@@ -169,6 +169,10 @@ class SessionFailureTest {
             Thread.sleep(50);
             InternalError injected = new InternalError("injected: a bug in flush");
             faulty[0].onFlush = () -> injected;
+            // An idle session's timer waits for activity: a delayed write (which the write
+            // itself does not flush) hands the flush to the scheduler thread.
+            victim.setWriteDelay(true);
+            victim.write(ByteBuffer.wrap(new byte[] {2}));
 
             Exception e = assertThrows(Exception.class, () -> reader.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));

@@ -35,16 +35,23 @@ public final class FlushScheduler {
         return SHARED;
     }
 
-    /** Adds a task to run at {@code deadlineNanos} ({@link System#nanoTime()} scale). */
+    /**
+     * Queues a task to run no later than {@code deadlineNanos} ({@link System#nanoTime()} scale):
+     * a task not queued is added; a queued one moves to the earlier of its two times. A session
+     * that parked its timer (nothing to send, acknowledge or probe) wakes it this way.
+     *
+     * @param task the task
+     * @param deadlineNanos when it should run at the latest
+     */
     public void schedule(Timed task, long deadlineNanos) {
         lock.lock();
         try {
-            push(task, deadlineNanos);
+            boolean moved = pushOrAdvance(task, deadlineNanos);
             if (thread == null) {
                 thread = new Thread(this::loop, threadName);
                 thread.setDaemon(true);
                 thread.start();
-            } else if (deadlines[0] == deadlineNanos && tasks[0] == task) {
+            } else if (moved && tasks[0] == task) {
                 LockSupport.unpark(thread);
             }
         } finally {
@@ -54,17 +61,16 @@ public final class FlushScheduler {
 
     /**
      * Drops a task that has ended (a closed session), so the thread can stop as soon as the last
-     * one is gone. O(n): closing is rare. A task already running finishes its run.
+     * one is gone. A task already running finishes its run.
+     *
+     * @param task the task
      */
     public void cancel(Timed task) {
         lock.lock();
         try {
-            for (int i = 0; i < size; i++) {
-                if (tasks[i] == task) {
-                    removeAt(i);
-                    if (thread != null) LockSupport.unpark(thread);
-                    return;
-                }
+            if (task.slot >= 0) {
+                removeAt(task.slot);
+                if (thread != null) LockSupport.unpark(thread);
             }
         } finally {
             lock.unlock();
@@ -128,7 +134,8 @@ public final class FlushScheduler {
                 Throwable lost = null;
                 lock.lock();
                 try {
-                    push(task, next);
+                    // woken while it ran (already queued again): the earlier time wins
+                    pushOrAdvance(task, next);
                 } catch (Throwable e) { // growing the heap ran out of memory: this task is lost
                     lost = e;
                 } finally {
@@ -149,21 +156,36 @@ public final class FlushScheduler {
         }
     }
 
-    private void push(Timed task, long deadline) {
-        if (size == tasks.length) {
-            tasks = Arrays.copyOf(tasks, size * 2);
-            deadlines = Arrays.copyOf(deadlines, size * 2);
+    /** Adds the task, or moves it to {@code deadline} if that is earlier; true if it changed. */
+    private boolean pushOrAdvance(Timed task, long deadline) {
+        int i = task.slot;
+        if (i < 0) {
+            if (size == tasks.length) {
+                tasks = Arrays.copyOf(tasks, size * 2);
+                deadlines = Arrays.copyOf(deadlines, size * 2);
+            }
+            i = size++;
+        } else if (deadlines[i] - deadline <= 0) {
+            return false;
         }
-        int i = size++;
+        siftUp(i, task, deadline);
+        return true;
+    }
+
+    private void siftUp(int i, Timed task, long deadline) {
         while (i > 0) {
             int parent = (i - 1) >>> 1;
             if (deadlines[parent] - deadline <= 0) break;
-            tasks[i] = tasks[parent];
-            deadlines[i] = deadlines[parent];
+            place(i, tasks[parent], deadlines[parent]);
             i = parent;
         }
+        place(i, task, deadline);
+    }
+
+    private void place(int i, Timed task, long deadline) {
         tasks[i] = task;
         deadlines[i] = deadline;
+        task.slot = i;
     }
 
     private Timed pop() {
@@ -174,28 +196,25 @@ public final class FlushScheduler {
 
     /** Removes entry i: the last entry takes its place and sifts up or down. */
     private void removeAt(int i) {
+        tasks[i].slot = -1;
         int last = --size;
         Timed t = tasks[last];
         long d = deadlines[last];
         tasks[last] = null;
         if (i == last) return;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (deadlines[parent] - d <= 0) break;
-            tasks[i] = tasks[parent];
-            deadlines[i] = deadlines[parent];
-            i = parent;
+        int parent = (i - 1) >>> 1;
+        if (i > 0 && deadlines[parent] - d > 0) {
+            siftUp(i, t, d);
+            return;
         }
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) break;
             if (child + 1 < size && deadlines[child + 1] - deadlines[child] < 0) child++;
             if (d - deadlines[child] <= 0) break;
-            tasks[i] = tasks[child];
-            deadlines[i] = deadlines[child];
+            place(i, tasks[child], deadlines[child]);
             i = child;
         }
-        tasks[i] = t;
-        deadlines[i] = d;
+        place(i, t, d);
     }
 }

@@ -44,19 +44,18 @@ final class Demo {
 
     private Demo(Flags f, PrintStream out) {
         this.out = out;
-        this.bytes = f.number("bytes", 16L << 20);
-        this.pings = f.integer("pings", 100);
+        this.bytes = f.number("bytes", 16L << 20, 1, 1L << 40);
+        this.pings = f.integer("pings", 100, 1, 1_000_000);
         this.quiet = f.bool("quiet");
-        long seed = f.number("seed", 1);
+        long seed = f.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         Impairment.Builder link = Impairment.builder()
-                .loss(f.number("loss", 5) / 100.0)
-                .delayMillis(f.number("delay", 20))
-                .jitterMillis(f.number("jitter", 1))
-                .duplicate(f.number("dup", 1) / 100.0)
-                .reorder(f.number("reorder", 1) / 100.0);
+                .loss(f.decimal("loss", 5, 0, 100) / 100)
+                .delayMillis(f.decimal("delay", 20, 0, Impairment.MAX_MILLIS))
+                .jitterMillis(f.decimal("jitter", 1, 0, Impairment.MAX_MILLIS))
+                .duplicate(f.decimal("dup", 1, 0, 100) / 100)
+                .reorder(f.decimal("reorder", 1, 0, 100) / 100);
         this.up = link.seed(seed).build();
         this.down = link.seed(seed + 1).build();
-        if (bytes < 1 || pings < 1) throw new Flags.UsageException("--bytes and --pings must be >= 1");
         this.base = f.config().toBuilder()
                 .noDelay(1, 10, 2, 1).windows(1024, 1024).mtu(1400).build();
     }

@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import io.kcp.Kcp;
 import io.kcp.KcpConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -7,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code kcp COMMAND [flags]}: the request-protocol server and clients of
@@ -43,6 +45,7 @@ public final class Main {
             "  demo          plain KCP against FEC + aes over an impaired link, in a table",
             "  tunnel-server kcptun-server: streams from kcptun clients to a TCP target",
             "  tunnel-client kcptun-client: local TCP connections as streams to a kcptun server",
+            "JVM option: -Dkcp.native=auto|disable|require (bin/kcp takes it in KCP_JAVA_OPTS)",
             "exit status: 0 ok, 1 failed or timed out, 2 bad usage");
 
     private static final String SERVER_HELP = String.join("\n",
@@ -112,7 +115,8 @@ public final class Main {
     /**
      * Runs a command as {@code main} would, with its output on {@code out} and {@code err};
      * returns the exit status. The server returns when its --timeout passes or its thread is
-     * interrupted.
+     * interrupted. Bad usage is one line on {@code err} ending in a pointer to the command's
+     * help, and status 2; nothing ends in a stack trace.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
@@ -132,8 +136,9 @@ public final class Main {
             case "tunnel-server": help = TunnelOptions.help(TunnelOptions.Role.SERVER); break;
             case "tunnel-client": help = TunnelOptions.help(TunnelOptions.Role.CLIENT); break;
             default:
-                err.println("kcp: unknown command '" + cmd + "'");
-                err.println(USAGE_TEXT);
+                String near = Flags.nearest(cmd, COMMANDS);
+                err.println("kcp: unknown command '" + cmd + "'"
+                        + (near == null ? "" : "; did you mean '" + near + "'?") + " (kcp --help)");
                 return USAGE;
         }
         if (Arrays.asList(args).subList(1, args.length).stream()
@@ -141,6 +146,12 @@ public final class Main {
             out.println(help);
             return OK;
         }
+        String nativeProblem = nativeModeProblem(System.getProperty(NATIVE_PROPERTY));
+        if (nativeProblem != null) {
+            err.println("kcp: " + nativeProblem);
+            return USAGE;
+        }
+        String name = cmd;
         try {
             switch (cmd) {
                 case "echo-server": return server(args, out, err);
@@ -153,9 +164,40 @@ public final class Main {
                 default: return client(args, null, out, err);
             }
         } catch (Flags.UsageException e) {
-            err.println("kcp " + cmd + ": " + e.getMessage());
-            err.println(help);
+            err.println("kcp " + name + ": " + e.getMessage() + " (kcp " + name + " --help)");
             return USAGE;
+        } catch (UnsatisfiedLinkError e) { // --kernel native or -Dkcp.native=require without the library
+            err.println("kcp " + name + ": " + e.getMessage());
+            return FAILED;
+        } catch (RuntimeException e) {
+            err.println("kcp " + name + ": failed: " + e);
+            return FAILED;
+        }
+    }
+
+    static final List<String> COMMANDS = List.of("echo-server", "echo-client", "client", "demo",
+            "tunnel-server", "tunnel-client", "help");
+
+    /** The JVM option that steers the native kernel (read by the library). */
+    static final String NATIVE_PROPERTY = "kcp.native";
+
+    /**
+     * What is wrong with the value of {@code -Dkcp.native}, or null. The library reads the
+     * option itself, and a value it does not know makes every session fail with an error; the
+     * command line says so up front instead. A value outside auto, disable and require is put to
+     * the library before it is refused, so that a mode a newer library knows still passes.
+     */
+    static String nativeModeProblem(String value) {
+        if (value == null) return null;
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.isEmpty() || v.equals("auto") || v.equals("disable") || v.equals("require")) return null;
+        try {
+            Kcp.kernel();
+            return null;
+        } catch (UnsatisfiedLinkError e) {
+            if (!(e.getCause() instanceof IllegalArgumentException)) return null;
+            return "-D" + NATIVE_PROPERTY + "=" + value + " is not one of auto, disable, require"
+                    + " (a JVM option; bin/kcp takes it in KCP_JAVA_OPTS)";
         }
     }
 
@@ -198,7 +240,7 @@ public final class Main {
         Flags f = Flags.parse(args, 1, own);
         Op op = fixedOp != null ? fixedOp : Op.ofClientName(f.string("op", "echo"));
         PeerClient.Request req = new PeerClient.Request(
-                f.address("remote", null),
+                f.remote("remote"),
                 f.kcptunConfig(false),
                 op,
                 f.number("bytes", 1 << 20, 0, Long.MAX_VALUE),

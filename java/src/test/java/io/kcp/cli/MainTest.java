@@ -1,11 +1,14 @@
 package io.kcp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,26 +53,87 @@ class MainTest {
         assertTrue(none.err().contains("usage: kcp COMMAND"));
         assertEquals("", none.out());
 
-        Run unknown = new Run().exec("frobnicate");
-        assertEquals(2, unknown.status);
-        assertTrue(unknown.err().contains("unknown command 'frobnicate'"));
+        assertUsage("kcp: unknown command 'frobnicate' (kcp --help)", "frobnicate");
+        assertUsage("kcp: unknown command 'echo-clinet'; did you mean 'echo-client'? (kcp --help)", "echo-clinet");
+        assertUsage("kcp echo-client: --remote HOST:PORT is required (kcp echo-client --help)",
+                "echo-client", "--bytes", "10");
+        assertUsage("kcp echo-client: unknown flag --op (kcp echo-client --help)",
+                "echo-client", "--remote", "127.0.0.1:1", "--op", "ping");
+        assertUsage("kcp client: --op must be echo, upload, download or ping, got 'sink' (kcp client --help)",
+                "client", "--remote", "127.0.0.1:1", "--op", "sink");
+        assertUsage("kcp echo-server: --crypt: unknown cipher 'rot13'; valid names: aes,", "echo-server", "--crypt", "rot13");
+    }
 
-        Run noRemote = new Run().exec("echo-client", "--bytes", "10");
-        assertEquals(2, noRemote.status);
-        assertTrue(noRemote.err().contains("--remote HOST:PORT is required"), noRemote.err());
-        assertTrue(noRemote.err().contains("usage: kcp echo-client"));
+    /** Every kind of bad flag: one line on stderr that names the flag, status 2, no exception text. */
+    @Test
+    void badFlagsOfEveryCommandAreOneLineAndStatusTwo() {
+        assertUsage("kcp demo: --loss must be in [0, 100], got 150 (kcp demo --help)", "demo", "--loss", "150");
+        assertUsage("kcp demo: --delay must be in [0, 60000], got -5", "demo", "--delay", "-5");
+        assertUsage("kcp demo: --bytes must be at least 1, got 0", "demo", "--bytes", "0");
+        assertUsage("kcp demo: --pings must be a number, got 'x'", "demo", "--pings", "x");
+        assertUsage("kcp client: --remote must be HOST:PORT, got 'localhost'", "client", "--remote", "localhost");
+        assertUsage("kcp client: --remote port must be 1..65535, got 0", "client", "--remote", "127.0.0.1:0");
+        assertUsage("kcp client: --remote port must be 0..65535, got 70000", "client", "--remote", "127.0.0.1:70000");
+        assertUsage("kcp client: --bytes must be at least 0, got -5", "client", "--remote", "127.0.0.1:1", "--bytes", "-5");
+        assertUsage("kcp client: --bytes needs a value", "client", "--remote", "127.0.0.1:1", "--bytes", "--chunk", "1");
+        assertUsage("kcp client: --timeout must be seconds from 0.001 to 1e9, got -1",
+                "client", "--remote", "127.0.0.1:1", "--timeout", "-1");
+        assertUsage("kcp echo-client: --mode must be normal, fast, fast2, fast3 or manual, got 'turbo'",
+                "echo-client", "--remote", "127.0.0.1:1", "--mode", "turbo");
+        assertUsage("kcp echo-client: --sndwnd must be in [1, 65535], got 0", "echo-client", "--remote", "127.0.0.1:1",
+                "--sndwnd", "0");
+        assertUsage("kcp echo-client: --sockbuf must be 0 (the OS default) or at least 1024, got 10",
+                "echo-client", "--remote", "127.0.0.1:1", "--sockbuf", "10");
+        assertUsage("kcp echo-server: --listen must be HOST:PORT, got 'nowhere'", "echo-server", "--listen", "nowhere");
+        assertUsage("kcp echo-server: unexpected argument '-idle': flags start with --", "echo-server", "-idle", "1");
+        assertUsage("kcp tunnel-server: flag provided but not defined: -bogus (kcp tunnel-server --help)",
+                "tunnel-server", "--bogus");
+        assertUsage("kcp tunnel-client: -remoteaddr must be HOST:PORT or :PORT, got 'nowhere'",
+                "tunnel-client", "-r", "nowhere");
+        assertUsage("kcp tunnel-server: -snmpperiod must be in [0, 2147483647], got -1", "tunnel-server",
+                "--snmpperiod", "-1");
+    }
 
-        Run opOnEcho = new Run().exec("echo-client", "--remote", "127.0.0.1:1", "--op", "ping");
-        assertEquals(2, opOnEcho.status);
-        assertTrue(opOnEcho.err().contains("unknown flag --op"));
+    /**
+     * The library reads -Dkcp.native itself, once per JVM, so a bad value needs a JVM of its
+     * own: the command line refuses it up front, in one line that names the valid values.
+     */
+    @Test
+    void aBadKcpNativeValueIsAUsageError() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Dkcp.native=bogus", "-cp", System.getProperty("java.class.path"),
+                "io.kcp.cli.Main", "client", "--remote", "127.0.0.1:9", "--op", "ping", "--timeout", "1").start();
+        p.getOutputStream().close();
+        CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        String err = new String(readAll(p.getErrorStream()), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        assertEquals(0, stdout.get().length);
+        assertEquals("kcp: -Dkcp.native=bogus is not one of auto, disable, require"
+                + " (a JVM option; bin/kcp takes it in KCP_JAVA_OPTS)", err.strip());
+        // the check itself, on values this JVM's library has already accepted
+        assertEquals(null, Main.nativeModeProblem(null));
+        assertEquals(null, Main.nativeModeProblem(" Disable "));
+    }
 
-        Run badOp = new Run().exec("client", "--remote", "127.0.0.1:1", "--op", "sink");
-        assertEquals(2, badOp.status);
-        assertTrue(badOp.err().contains("--op must be echo, upload, download or ping"));
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
-        Run badCrypt = new Run().exec("echo-server", "--crypt", "rot13");
-        assertEquals(2, badCrypt.status);
-        assertTrue(badCrypt.err().contains("usage: kcp echo-server"));
+    /** Status 2 and exactly one line on stderr, starting with {@code message}, nothing on stdout. */
+    private static void assertUsage(String message, String... args) {
+        Run r = new Run().exec(args);
+        String err = r.err();
+        assertEquals(2, r.status, err);
+        assertTrue(err.startsWith(message), () -> "'" + err + "' does not start with '" + message + "'");
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.strip().endsWith(" --help)"), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        assertEquals("", r.out());
     }
 
     @Test
@@ -99,7 +163,7 @@ class MainTest {
 
         Run bad = new Run().exec("demo", "--bogus");
         assertEquals(2, bad.status);
-        assertTrue(bad.err().contains("usage: kcp demo"));
+        assertTrue(bad.err().contains("unknown flag --bogus (kcp demo --help)"), bad.err());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kcp.cli;
 
 import io.kcp.Kcp;
 import io.kcp.KcpConfig;
+import io.kcp.KernelChoice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -45,6 +46,8 @@ public final class Main {
             "  demo          plain KCP against FEC + aes over an impaired link, in a table",
             "  tunnel-server kcptun-server: streams from kcptun clients to a TCP target",
             "  tunnel-client kcptun-client: local TCP connections as streams to a kcptun server",
+            "  version       the versions of the tools and the library, and the kernel in use",
+            "                (also kcp --version)",
             "JVM option: -Dkcp.native=auto|disable|require (bin/kcp takes it in KCP_JAVA_OPTS)",
             "exit status: 0 ok, 1 failed or timed out, 2 bad usage");
 
@@ -129,6 +132,10 @@ public final class Main {
             case "help": case "--help": case "-h":
                 out.println(USAGE_TEXT);
                 return OK;
+            case "version": case "--version":
+                help = "usage: kcp version   (or kcp --version)\n"
+                        + "Prints the versions of the tools and of the library, and the kernel in use.";
+                break;
             case "echo-server": help = SERVER_HELP; break;
             case "echo-client": help = ECHO_CLIENT_HELP; break;
             case "client": help = CLIENT_HELP; break;
@@ -151,9 +158,10 @@ public final class Main {
             err.println("kcp: " + nativeProblem);
             return USAGE;
         }
-        String name = cmd;
+        String name = cmd.startsWith("--") ? cmd.substring(2) : cmd;
         try {
             switch (cmd) {
+                case "version": case "--version": return version(args, out, err);
                 case "echo-server": return server(args, out, err);
                 case "echo-client": return client(args, Op.ECHO, out, err);
                 case "demo": return demo(args, out, err);
@@ -176,7 +184,7 @@ public final class Main {
     }
 
     static final List<String> COMMANDS = List.of("echo-server", "echo-client", "client", "demo",
-            "tunnel-server", "tunnel-client", "help");
+            "tunnel-server", "tunnel-client", "version", "help");
 
     /** The JVM option that steers the native kernel (read by the library). */
     static final String NATIVE_PROPERTY = "kcp.native";
@@ -199,6 +207,38 @@ public final class Main {
             return "-D" + NATIVE_PROPERTY + "=" + value + " is not one of auto, disable, require"
                     + " (a JVM option; bin/kcp takes it in KCP_JAVA_OPTS)";
         }
+    }
+
+    /**
+     * {@code kcp version}: the Implementation-Version of the tools' jar and of the library's
+     * ("development build" when running from class directories), and the kernel sessions use.
+     */
+    private static int version(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 1) throw new Flags.UsageException("unexpected argument '" + args[1] + "'");
+        out.println("kcp-java-tools " + versionOf(Main.class));
+        out.println("library kcp-java " + versionOf(Kcp.class));
+        String mode = System.getProperty(NATIVE_PROPERTY);
+        String steer = mode == null ? "" : " (-D" + NATIVE_PROPERTY + "=" + mode + ")";
+        try {
+            KernelChoice k = Kcp.kernel();
+            out.println("kernel " + k + steer);
+        } catch (UnsatisfiedLinkError e) {
+            out.println("kernel none" + steer);
+            err.println("kcp version: " + e.getMessage());
+            return FAILED;
+        } finally {
+            out.println("java " + System.getProperty("java.version") + " ("
+                    + System.getProperty("java.vendor") + ", " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + ")");
+        }
+        return OK;
+    }
+
+    /** The Implementation-Version in the manifest of the jar {@code c} came from. */
+    static String versionOf(Class<?> c) {
+        Package p = c.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "development build" : v;
     }
 
     private static int server(String[] args, PrintStream out, PrintStream err) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcp.Kcp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The commands as a user runs them: exit codes, help, usage errors, a server and a client. */
+/**
+ * The commands as a user runs them: exit codes, help, usage errors, the version, a server and
+ * clients.
+ */
 @Timeout(60)
 class MainTest {
 
@@ -92,6 +96,7 @@ class MainTest {
                 "tunnel-client", "-r", "nowhere");
         assertUsage("kcp tunnel-server: -snmpperiod must be in [0, 2147483647], got -1", "tunnel-server",
                 "--snmpperiod", "-1");
+        assertUsage("kcp version: unexpected argument 'now'", "version", "now");
     }
 
     /**
@@ -137,6 +142,22 @@ class MainTest {
     }
 
     @Test
+    void versionNamesToolsLibraryAndKernel() {
+        for (String cmd : new String[] {"--version", "version"}) {
+            Run r = new Run().exec(cmd);
+            assertEquals(0, r.status, r.err());
+            List<String> lines = r.out().lines().toList();
+            // from class directories there is no manifest: "development build"
+            String tools = Main.versionOf(Main.class);
+            assertEquals("kcp-java-tools " + tools, lines.get(0));
+            assertEquals("library kcp-java " + Main.versionOf(Kcp.class), lines.get(1));
+            assertTrue(lines.get(2).startsWith("kernel " + Kcp.kernel()), lines.get(2));
+            assertTrue(lines.get(3).startsWith("java " + System.getProperty("java.version")), lines.get(3));
+        }
+        assertEquals("development build", Main.versionOf(MainTest.class), "test classes have no manifest");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String cmd : new String[] {"echo-server", "echo-client", "client"}) {
             Run r = new Run().exec(cmd, "--help");
@@ -148,6 +169,8 @@ class MainTest {
         Run general = new Run().exec("--help");
         assertEquals(0, general.status);
         assertTrue(general.out().contains("echo-server"));
+        assertTrue(general.out().contains("version"));
+        assertTrue(new Run().exec("version", "--help").out().startsWith("usage: kcp version"));
     }
 
     @Test

@@ -37,6 +37,12 @@ public final class Main {
             "  --kernel auto|native|java   the ARQ/FEC kernel (default auto)",
             "sizes accept k, m, g suffixes (binary); times are seconds.");
 
+    private static final String SNMP_HELP = String.join("\n",
+            "  --snmplog FILE      append the process-wide counters to FILE as CSV, kcptun's format;",
+            "                      a Go time layout in the name (./snmp-20060102.log) starts a new",
+            "                      file each day (default: none)",
+            "  --snmpperiod S      seconds between rows (default 60); one more row at the end");
+
     private static final String USAGE_TEXT = String.join("\n",
             "usage: kcp COMMAND [flags]     (kcp COMMAND --help for its flags)",
             "commands:",
@@ -58,6 +64,7 @@ public final class Main {
             "  --listen HOST:PORT  UDP address (default 127.0.0.1:0: a free port)",
             "  --idle S            close a session after S seconds without progress (default 15)",
             "  --timeout S         stop after S seconds (default 0: run until killed)",
+            SNMP_HELP,
             CONFIG_HELP);
 
     private static final String ECHO_CLIENT_HELP = String.join("\n",
@@ -69,6 +76,7 @@ public final class Main {
             "  --chunk N           bytes per write (default 32k)",
             "  --seed N            seed of the payload stream (default 1)",
             "  --timeout S         whole run; failure on expiry (default 60)",
+            SNMP_HELP,
             CONFIG_HELP);
 
     private static final String CLIENT_HELP = String.join("\n",
@@ -84,6 +92,7 @@ public final class Main {
             "  --timeout S         whole run; failure on expiry (default 60)",
             "  --repeat N          run the request N times, one RESULT line each (default 1; the",
             "                      first run of a JVM pays its warm-up: for measurements)",
+            SNMP_HELP,
             CONFIG_HELP);
 
     private static final String DEMO_HELP = String.join("\n",
@@ -242,11 +251,13 @@ public final class Main {
     }
 
     private static int server(String[] args, PrintStream out, PrintStream err) {
-        Flags f = Flags.parse(args, 1, List.of("listen", "idle", "timeout"));
+        Flags f = Flags.parse(args, 1, List.of("listen", "idle", "timeout", "snmplog", "snmpperiod"));
         InetSocketAddress listen = f.address("listen", "127.0.0.1:0");
         Duration idle = f.seconds("idle", 15, 0.001);
         Duration lifetime = f.seconds("timeout", 0, 0);
         KcpConfig config = f.kcptunConfig(true);
+        String snmpLog = snmpLog(f);
+        long snmpPeriod = f.number("snmpperiod", 60, 1, Integer.MAX_VALUE);
         PeerServer server;
         try {
             server = PeerServer.start(listen, config, idle, rec -> {
@@ -257,7 +268,7 @@ public final class Main {
             err.println("kcp echo-server: cannot listen on " + listen + ": " + e);
             return FAILED;
         }
-        try {
+        try (SnmpLog snmp = SnmpLog.start(snmpLog, snmpPeriod, line -> err.println("kcp echo-server: " + line))) {
             err.println("server " + config);
             out.println("LISTENING addr=" + PeerServer.hostPort(server.address()));
             out.flush();
@@ -275,8 +286,9 @@ public final class Main {
 
     private static int client(String[] args, Op fixedOp, PrintStream out, PrintStream err) {
         List<String> own = fixedOp == null
-                ? List.of("remote", "op", "bytes", "chunk", "count", "seed", "timeout", "repeat")
-                : List.of("remote", "bytes", "chunk", "seed", "timeout");
+                ? List.of("remote", "op", "bytes", "chunk", "count", "seed", "timeout", "repeat",
+                        "snmplog", "snmpperiod")
+                : List.of("remote", "bytes", "chunk", "seed", "timeout", "snmplog", "snmpperiod");
         Flags f = Flags.parse(args, 1, own);
         Op op = fixedOp != null ? fixedOp : Op.ofClientName(f.string("op", "echo"));
         PeerClient.Request req = new PeerClient.Request(
@@ -289,14 +301,28 @@ public final class Main {
                 f.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
                 f.seconds("timeout", 60, 0.001));
         long repeat = fixedOp == null ? f.number("repeat", 1, 1, 1_000_000) : 1;
+        String snmpLog = snmpLog(f);
+        long snmpPeriod = f.number("snmpperiod", 60, 1, Integer.MAX_VALUE);
         boolean allOk = true;
-        for (long i = 0; i < repeat; i++) {
-            ClientResult res = PeerClient.run(req, err);
-            if (res.error != null) err.println("client: " + res.error);
-            out.println(res.line());
-            out.flush();
-            allOk &= res.ok;
+        String name = fixedOp == null ? "client" : "echo-client";
+        try (SnmpLog snmp = SnmpLog.start(snmpLog, snmpPeriod, line -> err.println("kcp " + name + ": " + line))) {
+            for (long i = 0; i < repeat; i++) {
+                ClientResult res = PeerClient.run(req, err);
+                if (res.error != null) err.println("client: " + res.error);
+                out.println(res.line());
+                out.flush();
+                allOk &= res.ok;
+            }
         }
         return allOk ? OK : FAILED;
+    }
+
+    /** --snmplog, checked: its directory must exist. */
+    private static String snmpLog(Flags f) {
+        String path = f.string("snmplog", "");
+        if (f.has("snmplog") && path.isEmpty()) throw new Flags.UsageException("--snmplog needs a file name");
+        String problem = SnmpLog.problem(path);
+        if (problem != null) throw new Flags.UsageException("--snmplog: " + problem);
+        return path;
     }
 }

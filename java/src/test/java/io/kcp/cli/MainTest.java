@@ -16,10 +16,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The commands as a user runs them: exit codes, help, usage errors, the version, a server and
- * clients.
+ * clients, their snmp logs.
  */
 @Timeout(60)
 class MainTest {
@@ -89,6 +90,7 @@ class MainTest {
         assertUsage("kcp echo-client: --sockbuf must be 0 (the OS default) or at least 1024, got 10",
                 "echo-client", "--remote", "127.0.0.1:1", "--sockbuf", "10");
         assertUsage("kcp echo-server: --listen must be HOST:PORT, got 'nowhere'", "echo-server", "--listen", "nowhere");
+        assertUsage("kcp echo-server: --snmplog: no directory", "echo-server", "--snmplog", "/no/such/dir/snmp.log");
         assertUsage("kcp echo-server: unexpected argument '-idle': flags start with --", "echo-server", "-idle", "1");
         assertUsage("kcp tunnel-server: flag provided but not defined: -bogus (kcp tunnel-server --help)",
                 "tunnel-server", "--bogus");
@@ -165,6 +167,7 @@ class MainTest {
             assertTrue(r.out().startsWith("usage: kcp " + cmd), r.out());
             assertTrue(r.out().contains("--crypt"));
             assertTrue(r.out().contains("--kernel"));
+            assertTrue(r.out().contains("--snmplog FILE"));
         }
         Run general = new Run().exec("--help");
         assertEquals(0, general.status);
@@ -187,6 +190,39 @@ class MainTest {
         Run bad = new Run().exec("demo", "--bogus");
         assertEquals(2, bad.status);
         assertTrue(bad.err().contains("unknown flag --bogus (kcp demo --help)"), bad.err());
+    }
+
+    @Test
+    void echoServerAndClientsWriteKcptunsSnmpLog(@TempDir Path dir) throws Exception {
+        String layout = "snmp-20060102.csv";
+        Run server = new Run();
+        CompletableFuture<Integer> serverDone = CompletableFuture.supplyAsync(() -> server.exec("echo-server",
+                "--timeout", "2.5", "--snmplog", dir.resolve("server-" + layout).toString(), "--snmpperiod", "1").status);
+        String addr = awaitListening(server);
+        Run client = new Run().exec("echo-client", "--remote", addr, "--bytes", "100k",
+                "--snmplog", dir.resolve("client-" + layout).toString());
+        assertEquals(0, client.status, client.err());
+        assertEquals(0, serverDone.get(10, TimeUnit.SECONDS));
+        for (String who : new String[] {"server-", "client-"}) {
+            Path file = SnmpLog.file(dir.resolve(who + layout).toString(), java.time.LocalDateTime.now());
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            // a header, then a row per period and one at the end (the client's run is shorter than a period)
+            assertTrue(lines.size() >= (who.equals("server-") ? 3 : 2), who + lines);
+            assertTrue(lines.get(0).startsWith("Unix,BytesSent,BytesReceived,"), lines.get(0));
+            for (String row : lines.subList(1, lines.size())) {
+                assertEquals(lines.get(0).split(",").length, row.split(",").length, row);
+                assertTrue(row.matches("\\d{10},\\d+(,\\d+)*"), row);
+            }
+        }
+    }
+
+    private static String awaitListening(Run server) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            Matcher m = Pattern.compile("LISTENING addr=(\\S+)").matcher(server.out());
+            if (m.find()) return m.group(1);
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no LISTENING line: " + server.out() + server.err());
     }
 
     @Test

@@ -23,7 +23,7 @@ final class Flags {
     static final List<String> CONFIG_FLAGS = List.of("crypt", "key", "datashard", "parityshard",
             "mode", "nodelay", "interval", "resend", "nc", "sndwnd", "rcvwnd", "mtu", "stream",
             "acknodelay", "kernel", "dscp", "sockbuf");
-    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet");
+    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet", "verbose");
 
     /** kcptun's default key, misspelt as kcptun spells it. */
     static final String DEFAULT_KEY = "it's a secrect";
@@ -242,6 +242,14 @@ final class Flags {
     KcpConfig config() {
         KcpConfig d = KcpConfig.builder().build();
         return build("null", 0, 0, "fast", d.mtu(), d.sendWindow(), d.receiveWindow());
+    }
+
+    /**
+     * The session configuration these flags describe over no crypto, no FEC and the given
+     * mode, MTU and windows.
+     */
+    KcpConfig config(String mode, int mtu, int sndWnd, int rcvWnd) {
+        return build("null", 0, 0, mode, mtu, sndWnd, rcvWnd);
     }
 
     private KcpConfig build(String crypt, int dataShards, int parityShards, String defaultMode,

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The commands as a user runs them: exit codes, help, usage errors, the version, a server and
- * clients, their snmp logs.
+ * clients, their snmp logs, the demo.
  */
 @Timeout(60)
 class MainTest {
@@ -76,6 +76,8 @@ class MainTest {
         assertUsage("kcp demo: --delay must be in [0, 60000], got -5", "demo", "--delay", "-5");
         assertUsage("kcp demo: --bytes must be at least 1, got 0", "demo", "--bytes", "0");
         assertUsage("kcp demo: --pings must be a number, got 'x'", "demo", "--pings", "x");
+        assertUsage("kcp demo: unknown flag --verbos; did you mean --verbose?", "demo", "--verbos");
+        assertUsage("kcp demo: --datashard must be in [1, 255], got 0", "demo", "--datashard", "0");
         assertUsage("kcp client: --remote must be HOST:PORT, got 'localhost'", "client", "--remote", "localhost");
         assertUsage("kcp client: --remote port must be 1..65535, got 0", "client", "--remote", "127.0.0.1:0");
         assertUsage("kcp client: --remote port must be 0..65535, got 70000", "client", "--remote", "127.0.0.1:70000");
@@ -177,19 +179,59 @@ class MainTest {
     }
 
     @Test
-    void demoRunsBothScenariosAndPrintsItsTable() {
+    void demoComparesFiveRunsAndEndsWithAVerdict() {
         Run help = new Run().exec("demo", "--help");
         assertEquals(0, help.status);
         assertTrue(help.out().startsWith("usage: kcp demo"));
 
-        Run r = new Run().exec("demo", "--bytes", "256k", "--pings", "5", "--delay", "2", "--quiet");
+        String[] tiny = {"demo", "--bytes", "64k", "--pings", "10", "--delay", "2"};
+        Run r = new Run().exec(tiny);
         assertEquals(0, r.status, r.out() + r.err());
-        assertTrue(r.out().matches("(?s).*\\nplain KCP .* yes\\R.*"), r.out());
-        assertTrue(r.out().matches("(?s).*\\nFEC 10/3 \\+ aes .* yes\\R.*"), r.out());
+        List<String> out = r.out().lines().toList();
+        for (String label : new String[] {"baseline", "plain", "FEC 10/3", "aes", "FEC 10/3 + aes"}) {
+            assertTrue(out.stream().anyMatch(l -> l.matches(Pattern.quote(label) + " +[0-9.]+ .* yes")),
+                    label + " row in\n" + r.out());
+        }
+        assertTrue(out.get(out.size() - 1).matches("verdict: under 5% loss each way, .*"), r.out());
+        assertFalse(r.out().contains("relay counters") || r.out().contains("c->s["), r.out());
+        // progress on stderr: a line as each run starts and ends
+        assertTrue(r.err().contains("kcp demo: [1/5] baseline: perfect link ..."), r.err());
+        assertTrue(r.err().matches("(?s).*kcp demo: \\[5/5\\] FEC 10/3 \\+ aes: done in [0-9.]+ s.*"), r.err());
 
-        Run bad = new Run().exec("demo", "--bogus");
-        assertEquals(2, bad.status);
-        assertTrue(bad.err().contains("unknown flag --bogus (kcp demo --help)"), bad.err());
+        Run verbose = new Run().exec(concat(tiny, new String[] {"--verbose", "--quiet"}));
+        assertEquals(0, verbose.status, verbose.out() + verbose.err());
+        assertTrue(verbose.out().contains("relay counters:"), verbose.out());
+        assertTrue(verbose.out().contains("  FEC 10/3 + aes pings:  c->s["), verbose.out());
+        assertTrue(verbose.out().strip().lines().reduce((a, b) -> b).orElseThrow().startsWith("verdict: "));
+        assertEquals("", verbose.err(), "--quiet: no progress");
+    }
+
+    @Test
+    void demoVerdictComesFromTheNumbers() {
+        Demo.Row baseline = row("baseline", false, 90, 0.5);
+        Demo.Row plain = row("plain", false, 10, 90);
+        Demo.Row fec = row("FEC 10/3", true, 11, 150);
+        Demo.Row aes = row("aes", false, 10.2, 91);
+        Demo.Row both = row("FEC 10/3 + aes", true, 10.1, 160);
+        assertEquals("verdict: under 5% loss each way, no run beat plain's rtt p99 of 90.0 ms by 5% or more;"
+                        + " FEC did not help it (FEC 10/3 150.0 ms, FEC 10/3 + aes 160.0 ms);"
+                        + " fastest upload FEC 10/3, 11.00 MB/s, 10% above plain's",
+                Demo.verdict(List.of(baseline, plain, fec, aes, both), 0.05));
+        both.p99 = 45;
+        assertEquals("verdict: under 2.5% loss each way, FEC 10/3 + aes had the best rtt p99: 45.0 ms, 50% below"
+                        + " plain's 90.0 ms; fastest upload FEC 10/3, 11.00 MB/s, 10% above plain's",
+                Demo.verdict(List.of(baseline, plain, fec, aes, both), 0.025));
+        fec.ok = false;
+        assertTrue(Demo.verdict(List.of(baseline, plain, fec, aes, both), 0.05).endsWith(
+                "; no upload was 5% faster than plain's; failed: FEC 10/3"));
+    }
+
+    private static Demo.Row row(String label, boolean fec, double mbps, double p99) {
+        Demo.Row r = new Demo.Row(label, fec);
+        r.mbps = mbps;
+        r.p99 = p99;
+        r.ok = true;
+        return r;
     }
 
     @Test

@@ -117,7 +117,7 @@ public final class Main {
             "  --datashard N --parityshard N   the FEC runs' shape (default 10 3)",
             "  --crypt NAME --key SECRET       the cipher runs' cipher (default aes) and key",
             "Other session flags apply to every run, over fast3, windows 1024/1024 and MTU 1400.",
-            "Takes about 45 s with the defaults.",
+            "Takes under a minute with the defaults.",
             CONFIG_HELP);
 
     private Main() {

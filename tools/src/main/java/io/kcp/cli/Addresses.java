@@ -28,15 +28,22 @@ final class Addresses {
 
     /** {@code host:port} or {@code [v6]:port}; null if it is not that shape. Resolves the host. */
     static InetSocketAddress parse(String s) {
+        if (!isHostPort(s)) return null;
         int colon = s.lastIndexOf(':');
-        if (colon < 0) return null;
+        String host = s.substring(0, colon);
+        int p = Integer.parseInt(s.substring(colon + 1));
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        return host.isEmpty() ? new InetSocketAddress(p) : new InetSocketAddress(host, p);
+    }
+
+    /** True for the shape {@code host:port}, {@code :port} or {@code [v6]:port} (nothing resolved). */
+    static boolean isHostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) return false;
         String host = s.substring(0, colon);
         String port = s.substring(colon + 1);
-        if (port.isEmpty() || !port.chars().allMatch(Character::isDigit) || port.length() > 5) return null;
-        int p = Integer.parseInt(port);
-        if (p > 65535) return null;
-        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        else if (host.contains(":")) return null;
-        return host.isEmpty() ? new InetSocketAddress(p) : new InetSocketAddress(host, p);
+        if (port.isEmpty() || !port.chars().allMatch(Character::isDigit) || port.length() > 5) return false;
+        if (Integer.parseInt(port) > 65535) return false;
+        return (host.startsWith("[") && host.endsWith("]")) || !host.contains(":");
     }
 }

@@ -23,7 +23,7 @@ final class Flags {
     static final List<String> CONFIG_FLAGS = List.of("crypt", "key", "datashard", "parityshard",
             "mode", "nodelay", "interval", "resend", "nc", "sndwnd", "rcvwnd", "mtu", "stream",
             "acknodelay", "kernel", "dscp", "sockbuf");
-    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet");
+    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet", "verbose");
 
     /** kcptun's default key, misspelt as kcptun spells it. */
     static final String DEFAULT_KEY = "it's a secrect";
@@ -37,7 +37,10 @@ final class Flags {
         Flags f = new Flags();
         for (int i = from; i < args.length; i++) {
             String a = args[i];
-            if (!a.startsWith("--")) throw new UsageException("unexpected argument '" + a + "'");
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new UsageException("unexpected argument '" + a + "'"
+                        + (a.startsWith("-") && !a.startsWith("--") ? ": flags start with --" : ""));
+            }
             String name = a.substring(2);
             String value = null;
             int eq = name.indexOf('=');
@@ -46,13 +49,16 @@ final class Flags {
                 name = name.substring(0, eq);
             }
             if (!CONFIG_FLAGS.contains(name) && !allowed.contains(name)) {
-                throw new UsageException("unknown flag --" + name + "; known: --"
-                        + String.join(" --", allowed) + " --" + String.join(" --", CONFIG_FLAGS));
+                List<String> known = new java.util.ArrayList<>(allowed);
+                known.addAll(CONFIG_FLAGS);
+                String near = nearest(name, known);
+                throw new UsageException("unknown flag --" + name
+                        + (near == null ? "" : "; did you mean --" + near + "?"));
             }
             if (value == null) {
                 if (SWITCHES.contains(name)) {
                     value = "true";
-                } else if (i + 1 < args.length) {
+                } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
                     value = args[++i];
                 } else {
                     throw new UsageException("--" + name + " needs a value");
@@ -61,6 +67,41 @@ final class Flags {
             f.values.put(name, value);
         }
         return f;
+    }
+
+    /**
+     * The known name closest to a misspelt one, or null when none is close: one edit away for
+     * names up to five letters, two for longer ones.
+     */
+    static String nearest(String name, List<String> known) {
+        String best = null;
+        int bestDistance = name.length() <= 5 ? 2 : 3;
+        for (String k : known) {
+            int d = distance(name, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     boolean has(String name) {
@@ -93,13 +134,35 @@ final class Flags {
     long number(String name, long dflt, long min, long max) {
         long v = number(name, dflt);
         if (v < min || v > max) {
-            throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + v);
+            throw new UsageException("--" + name + (max >= Integer.MAX_VALUE ? " must be at least " + min
+                    : " must be in [" + min + ", " + max + "]") + ", got " + v);
         }
         return v;
     }
 
-    int integer(String name, int dflt) {
-        return (int) number(name, dflt, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    /** An int that must lie in {@code [min, max]}. */
+    int integer(String name, int dflt, int min, int max) {
+        return (int) number(name, dflt, min, max);
+    }
+
+    /** A decimal number (fractions allowed, no suffixes) that must lie in {@code [min, max]}. */
+    double decimal(String name, double dflt, double min, double max) {
+        String v = values.get(name);
+        double d;
+        try {
+            d = v == null ? dflt : Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+        if (!(d >= min && d <= max)) {
+            throw new UsageException("--" + name + " must be in [" + plain(min) + ", " + plain(max)
+                    + "], got " + v);
+        }
+        return d;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** Seconds, fractions allowed; must be at least {@code min}. */
@@ -112,7 +175,7 @@ final class Flags {
             throw new UsageException("--" + name + " must be seconds, got '" + v + "'");
         }
         if (!(s >= min) || s > 1e9) {
-            throw new UsageException("--" + name + " must be seconds >= " + min + ", got " + v);
+            throw new UsageException("--" + name + " must be seconds from " + min + " to 1e9, got " + v);
         }
         return Duration.ofNanos((long) (s * 1e9));
     }
@@ -128,12 +191,17 @@ final class Flags {
         return Math.multiplyExact(Long.parseLong(s), mul);
     }
 
-    /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6 literals); {@code dflt} when absent (null: required). */
+    /**
+     * {@code HOST:PORT} ({@code [v6]:PORT} for IPv6 literals); {@code dflt} when absent (null:
+     * required). Port 0 (any free port) is for addresses to listen on; see {@link #remote}.
+     */
     InetSocketAddress address(String name, String dflt) {
         String v = values.getOrDefault(name, dflt);
         if (v == null) throw new UsageException("--" + name + " HOST:PORT is required");
         int colon = v.lastIndexOf(':');
-        if (colon < 0) throw new UsageException("--" + name + " must be HOST:PORT, got '" + v + "'");
+        if (colon < 0 || v.substring(colon + 1).isEmpty()) {
+            throw new UsageException("--" + name + " must be HOST:PORT, got '" + v + "'");
+        }
         String host = v.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         int port;
@@ -142,9 +210,18 @@ final class Flags {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " has a bad port in '" + v + "'");
         }
-        if (port < 0 || port > 65535) throw new UsageException("--" + name + " port must be 0..65535");
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--" + name + " port must be 0..65535, got " + port);
+        }
         InetSocketAddress a = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         if (a.isUnresolved()) throw new UsageException("--" + name + ": cannot resolve '" + host + "'");
+        return a;
+    }
+
+    /** An address to send to: as {@link #address}, and the port must not be 0. */
+    InetSocketAddress remote(String name) {
+        InetSocketAddress a = address(name, null);
+        if (a.getPort() == 0) throw new UsageException("--" + name + " port must be 1..65535, got 0");
         return a;
     }
 
@@ -155,7 +232,7 @@ final class Flags {
      * resend 0, nc 0; explicit --nodelay/--interval/--resend/--nc override any mode.
      */
     KcpConfig kcptunConfig(boolean server) {
-        return build("aes", 10, 3, DEFAULT_MTU, server ? 1024 : 128, server ? 1024 : 512);
+        return build("aes", 10, 3, "fast", DEFAULT_MTU, server ? 1024 : 128, server ? 1024 : 512);
     }
 
     /**
@@ -164,35 +241,61 @@ final class Flags {
      */
     KcpConfig config() {
         KcpConfig d = KcpConfig.builder().build();
-        return build("null", 0, 0, d.mtu(), d.sendWindow(), d.receiveWindow());
+        return build("null", 0, 0, "fast", d.mtu(), d.sendWindow(), d.receiveWindow());
     }
 
-    private KcpConfig build(String crypt, int dataShards, int parityShards, int mtu, int sndWnd,
-                            int rcvWnd) {
+    /**
+     * The session configuration these flags describe over no crypto, no FEC and the given
+     * mode, MTU and windows.
+     */
+    KcpConfig config(String mode, int mtu, int sndWnd, int rcvWnd) {
+        return build("null", 0, 0, mode, mtu, sndWnd, rcvWnd);
+    }
+
+    private KcpConfig build(String crypt, int dataShards, int parityShards, String defaultMode,
+                            int mtu, int sndWnd, int rcvWnd) {
         KcpConfig.Builder b = KcpConfig.builder();
+        String cryptName = string("crypt", crypt);
         try {
-            b.crypt(string("crypt", crypt), string("key", DEFAULT_KEY));
-            b.fec(integer("datashard", dataShards), integer("parityshard", parityShards));
-            String mode = string("mode", "fast");
-            switch (mode) {
-                case "manual": b.noDelay(0, 50, 0, 0); break;
-                case "normal": case "fast": case "fast2": case "fast3": b.mode(KcpMode.of(mode)); break;
-                default: throw new UsageException("--mode must be normal, fast, fast2, fast3 or manual,"
-                        + " got '" + mode + "'");
-            }
-            KcpConfig base = b.build();
-            b.noDelay(integer("nodelay", base.nodelay()), integer("interval", base.interval()),
-                    integer("resend", base.resend()), integer("nc", base.nc()));
-            b.windows(integer("sndwnd", sndWnd), integer("rcvwnd", rcvWnd));
-            b.mtu(integer("mtu", mtu));
-            b.streamMode(bool("stream"));
-            b.ackNoDelay(bool("acknodelay"));
-            b.dscp(integer("dscp", 0));
-            if (has("sockbuf")) b.socketBuffers(integer("sockbuf", 0), integer("sockbuf", 0));
-            b.kernel(kernel());
-            return b.build();
+            b.crypt(cryptName, string("key", DEFAULT_KEY));
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException("--crypt: " + e.getMessage());
+        } catch (IllegalStateException e) { // a cipher whose optional library is missing
+            throw new UsageException("--crypt " + cryptName + ": " + e.getMessage());
+        }
+        int ds = integer("datashard", dataShards, 0, 255);
+        int ps = integer("parityshard", parityShards, 0, 255);
+        if (ds > 0 && ps > 0 && ds + ps > 256) {
+            throw new UsageException("--datashard + --parityshard must be at most 256, got " + ds + " + " + ps);
+        }
+        b.fec(ds, ps);
+        String mode = string("mode", defaultMode);
+        switch (mode) {
+            case "manual": b.noDelay(0, 50, 0, 0); break;
+            case "normal": case "fast": case "fast2": case "fast3": b.mode(KcpMode.of(mode)); break;
+            default: throw new UsageException("--mode must be normal, fast, fast2, fast3 or manual,"
+                    + " got '" + mode + "'");
+        }
+        KcpConfig base = b.build();
+        b.noDelay(integer("nodelay", base.nodelay(), 0, 2), integer("interval", base.interval(), 10, 5000),
+                integer("resend", base.resend(), 0, 65535), integer("nc", base.nc(), 0, 1));
+        b.windows(integer("sndwnd", sndWnd, 1, 65535), integer("rcvwnd", rcvWnd, 1, 65535));
+        b.mtu(integer("mtu", mtu, KcpConfig.MIN_MTU, KcpConfig.MAX_MTU));
+        b.streamMode(bool("stream"));
+        b.ackNoDelay(bool("acknodelay"));
+        b.dscp(integer("dscp", 0, 0, 63));
+        if (has("sockbuf")) {
+            int sockbuf = integer("sockbuf", 0, 0, 1 << 30);
+            if (sockbuf != 0 && sockbuf < 1024) {
+                throw new UsageException("--sockbuf must be 0 (the OS default) or at least 1024, got " + sockbuf);
+            }
+            b.socketBuffers(sockbuf, sockbuf);
+        }
+        b.kernel(kernel());
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) { // an MTU too small for the headers
+            throw new UsageException("--mtu: " + e.getMessage());
         }
     }
 

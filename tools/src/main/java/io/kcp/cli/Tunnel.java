@@ -40,10 +40,13 @@ final class Tunnel {
                 running = c;
                 addr = c.address();
             }
-        } catch (IOException | IllegalStateException | Flags.UsageException e) {
+        } catch (Flags.UsageException e) {
+            log.close();
+            throw e; // said the way every command says it
+        } catch (IOException | IllegalStateException e) {
             err.println("kcp " + cmd + ": " + e.getMessage());
             log.close();
-            return e instanceof Flags.UsageException ? Main.USAGE : Main.FAILED;
+            return Main.FAILED;
         }
         out.println("LISTENING addr=" + PeerServer.hostPort(addr));
         out.flush();

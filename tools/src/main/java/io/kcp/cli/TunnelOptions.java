@@ -210,6 +210,15 @@ final class TunnelOptions {
         if (role == Role.CLIENT && integer("conn") < 1) {
             throw new Flags.UsageException("-conn must be at least 1, got " + integer("conn"));
         }
+        intValue("snmpperiod", 0, Integer.MAX_VALUE);
+        intValue("status", 0, Integer.MAX_VALUE);
+        String snmpProblem = SnmpLog.problem(string("snmplog"));
+        if (snmpProblem != null) throw new Flags.UsageException("-snmplog: " + snmpProblem);
+        for (String a : role == Role.SERVER ? List.of("listen") : List.of("localaddr", "remoteaddr")) {
+            if (!Addresses.isHostPort(string(a))) {
+                throw new Flags.UsageException("-" + a + " must be HOST:PORT or :PORT, got '" + string(a) + "'");
+            }
+        }
         kcpConfig(); // validates
         muxConfig();
     }

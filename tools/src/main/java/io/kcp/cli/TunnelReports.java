@@ -3,13 +3,6 @@ package io.kcp.cli;
 import io.kcp.Kcp;
 import io.kcp.Snmp;
 import io.kcp.SnmpCounter;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +23,7 @@ final class TunnelReports implements AutoCloseable {
     private final TunnelLog log;
     private final TunnelStats stats;
     private final Runnable watch;
+    private final SnmpLog snmpLog;
     private Snmp last = Kcp.counters();
     private long lastIn;
     private long lastOut;
@@ -43,11 +37,7 @@ final class TunnelReports implements AutoCloseable {
         timer.scheduleAtFixedRate(this::watch, 1, 1, TimeUnit.SECONDS);
         long status = o.integer("status");
         if (status > 0) timer.scheduleAtFixedRate(this::status, status, status, TimeUnit.SECONDS);
-        String snmp = o.string("snmplog");
-        long period = o.integer("snmpperiod");
-        if (!snmp.isEmpty() && period > 0) {
-            timer.scheduleAtFixedRate(() -> snmp(snmp), period, period, TimeUnit.SECONDS);
-        }
+        this.snmpLog = SnmpLog.start(o.string("snmplog"), o.integer("snmpperiod"), log::line);
     }
 
     private void watch() {
@@ -99,26 +89,9 @@ final class TunnelReports implements AutoCloseable {
         return String.format(Locale.ROOT, "%.2f GiB", b / 1073741824.0);
     }
 
-    /** One CSV row of the process-wide counters, a header first in a new file (kcptun's format). */
-    private void snmp(String path) {
-        Path p = Path.of(path);
-        String name = p.getFileName() == null ? path : p.getFileName().toString();
-        Path file = (p.getParent() == null ? Path.of("") : p.getParent())
-                .resolve(GoTimeLayout.format(name, LocalDateTime.now()));
-        try {
-            boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-            try (PrintStream w = new PrintStream(new FileOutputStream(file.toFile(), true), false,
-                    StandardCharsets.UTF_8)) {
-                if (fresh) w.print("Unix," + String.join(",", Snmp.header()) + "\n");
-                w.print(System.currentTimeMillis() / 1000 + "," + String.join(",", Kcp.counters().values()) + "\n");
-            }
-        } catch (IOException | RuntimeException e) {
-            log.line("snmplog " + file + ": " + e);
-        }
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();
+        if (snmpLog != null) snmpLog.close();
     }
 }

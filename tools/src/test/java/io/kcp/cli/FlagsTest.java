@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class FlagsTest {
 
     private static Flags parse(String... args) {
-        return Flags.parse(args, 0, List.of("remote", "bytes", "timeout"));
+        return Flags.parse(args, 0, List.of("remote", "bytes", "timeout", "loss"));
     }
 
     @Test
@@ -103,14 +103,26 @@ class FlagsTest {
         assertUsage("--remote port must be 0..65535", () -> parse("--remote", "h:70000").address("remote", null));
         assertUsage("--mode must be normal, fast, fast2, fast3 or manual", () -> parse("--mode", "turbo").kcptunConfig(false));
         assertUsage("unknown", () -> parse("--crypt", "rot13").kcptunConfig(false));
-        assertUsage("FEC shards", () -> parse("--datashard", "-1").kcptunConfig(false));
-        assertUsage("FEC shards", () -> parse("--datashard", "200", "--parityshard", "100").kcptunConfig(false));
+        assertUsage("--datashard must be in [0, 255], got -1", () -> parse("--datashard", "-1").kcptunConfig(false));
+        assertUsage("--datashard + --parityshard must be at most 256, got 200 + 100",
+                () -> parse("--datashard", "200", "--parityshard", "100").kcptunConfig(false));
         // kcptun's rule: a zero in either count turns FEC off, it is not an error
         assertEquals(false, parse("--datashard", "10", "--parityshard", "0").kcptunConfig(false).fecEnabled());
         assertEquals(false, parse("--datashard", "0").kcptunConfig(false).fecEnabled());
         assertUsage("mtu must be in", () -> parse("--mtu", "20").kcptunConfig(false));
         assertUsage("--kernel must be auto, native or java", () -> parse("--kernel", "gpu").kcptunConfig(false));
         assertUsage("--stream is a switch", () -> parse("--stream=maybe").kcptunConfig(false));
+        assertUsage("--bytes needs a value", () -> parse("--bytes", "--timeout", "1"));
+        assertUsage("unknown flag --mtuu; did you mean --mtu?", () -> parse("--mtuu", "1"));
+        assertUsage("unknown flag --op", () -> parse("--op", "ping")); // nothing close enough to suggest
+        assertUsage("--remote port must be 1..65535, got 0", () -> parse("--remote", "127.0.0.1:0").remote("remote"));
+        assertUsage("--bytes must be at least 0, got -1", () -> parse("--bytes", "-1").number("bytes", 0, 0, Long.MAX_VALUE));
+        assertUsage("--loss must be in [0, 100], got 100.5", () -> parse("--loss", "100.5").decimal("loss", 0, 0, 100));
+        assertUsage("--loss must be a number, got 'lots'", () -> parse("--loss", "lots").decimal("loss", 0, 0, 100));
+        assertEquals(0.5, parse("--loss", "0.5").decimal("loss", 5, 0, 100));
+        assertUsage("--interval must be in [10, 5000], got 5", () -> parse("--interval", "5").kcptunConfig(false));
+        assertUsage("--sockbuf must be 0 (the OS default) or at least 1024", () -> parse("--sockbuf", "100").config());
+        assertUsage("--mtu must be in [50, 1500], got 99999999999", () -> parse("--mtu", "99999999999").config());
     }
 
     private static void assertUsage(String fragment, Runnable r) {

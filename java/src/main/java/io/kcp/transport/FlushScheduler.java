@@ -46,6 +46,7 @@ public final class FlushScheduler {
     public void schedule(Timed task, long deadlineNanos) {
         lock.lock();
         try {
+            task.cancelled = false;
             boolean moved = pushOrAdvance(task, deadlineNanos);
             if (thread == null) {
                 thread = new Thread(this::loop, threadName);
@@ -61,13 +62,15 @@ public final class FlushScheduler {
 
     /**
      * Drops a task that has ended (a closed session), so the thread can stop as soon as the last
-     * one is gone. A task already running finishes its run.
+     * one is gone. A task already running finishes its run and is not queued again, whatever
+     * time it returns (a session parked with a distant timeout must not linger).
      *
      * @param task the task
      */
     public void cancel(Timed task) {
         lock.lock();
         try {
+            task.cancelled = true;
             if (task.slot >= 0) {
                 removeAt(task.slot);
                 if (thread != null) LockSupport.unpark(thread);
@@ -134,8 +137,9 @@ public final class FlushScheduler {
                 Throwable lost = null;
                 lock.lock();
                 try {
-                    // woken while it ran (already queued again): the earlier time wins
-                    pushOrAdvance(task, next);
+                    // cancelled while it ran: dropped; woken while it ran (already queued
+                    // again): the earlier time wins
+                    if (!task.cancelled) pushOrAdvance(task, next);
                 } catch (Throwable e) { // growing the heap ran out of memory: this task is lost
                     lost = e;
                 } finally {

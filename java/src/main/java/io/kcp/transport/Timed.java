@@ -13,6 +13,9 @@ public abstract class Timed {
     /** The task's index in its scheduler's heap, or -1 when it is not queued. Scheduler lock. */
     int slot = -1;
 
+    /** Cancelled since it was last scheduled: a run in progress must not queue it again. */
+    boolean cancelled;
+
     /** For subclasses. */
     protected Timed() {
     }

@@ -187,6 +187,30 @@ class FlushSchedulerTest {
         assertEquals(expected - order.size(), s.pending(), "the never-advanced tasks wait");
     }
 
+    @Test
+    void aTaskCancelledWhileItRunsIsNotQueuedAgain() throws Exception {
+        FlushScheduler s = new FlushScheduler("test-flush-cancel-running");
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Timed t = task(now -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return now + 60_000_000_000L; // a session parked until a distant timeout
+        });
+        s.schedule(t, System.nanoTime());
+        assertTrue(running.await(2, TimeUnit.SECONDS));
+        s.cancel(t);
+        release.countDown();
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (s.isRunning() && System.nanoTime() < end) Thread.sleep(5);
+        assertFalse(s.isRunning(), "the cancelled task was queued again");
+        assertEquals(0, s.pending());
+    }
+
     private static Timed task(java.util.function.LongUnaryOperator run) {
         return new Timed() {
             @Override

@@ -6,13 +6,16 @@
 #
 # Usage: bench/interop-throughput.sh [BYTES]   (default 16 MiB; needs ./build.sh or
 #        mvn -DskipTests package first, and Go with Debian's kcp-go packages)
-# Environment: REPS (default 3), KERNELS (default "native java").
+# Environment: REPS (default 3), KERNELS (default "native java"), CONFIGS (names from the list
+# below, default all), JAVA_FLAGS (extra flags for kcp-java's commands only, e.g.
+# --ackclocking=false for kcp-go 5.6.1's ACK timing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bytes=${1:-16777216}
 [[ $bytes =~ ^[0-9]+$ ]] || { echo "BYTES must be a plain number (kcpgo-peer takes no suffixes)" >&2; exit 2; }
 reps=${REPS:-3}
 kernels=${KERNELS:-native java}
+java_flags=${JAVA_FLAGS:-}
 kcp=$root/bin/kcp
 peer=$("$root/conformance/peer/build.sh" "$root/target/kcpgo-peer")
 "$kcp" --help >/dev/null # fails early, with its message, when the build is missing
@@ -31,8 +34,8 @@ configs=("plain|--crypt null --datashard 0 --parityshard 0"
 # command for an implementation: java (with a kernel) or go
 cmd_of() { # impl kernel role
   if [ "$1" = go ]; then echo "$peer $3"
-  elif [ "$3" = server ]; then echo "$kcp echo-server --kernel $2"
-  else echo "$kcp client --kernel $2"
+  elif [ "$3" = server ]; then echo "$kcp echo-server --kernel $2 $java_flags"
+  else echo "$kcp client --kernel $2 $java_flags"
   fi
 }
 
@@ -78,6 +81,7 @@ measure() { # impl kernel op config-flags...
 printf '%-16s %-14s %-7s %12s %14s\n' config "client->server" kernel "upload MB/s" "download MB/s"
 for cfg in "${configs[@]}"; do
   name=${cfg%%|*}
+  [[ " ${CONFIGS:-$name} " == *" $name "* ]] || continue
   read -r -a flags <<<"${cfg#*|}"
   for kernel in $kernels; do
     for pair in java:java java:go go:java; do

@@ -12,7 +12,9 @@
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
 # Environment: REPS (3), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
-# CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop).
+# CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop),
+# JAVA_FLAGS (extra flags for kcp-java's commands only, e.g. --ackclocking=false for kcp-go
+# 5.6.1's ACK timing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bytes=${1:-16777216}
@@ -22,6 +24,7 @@ pings=${PINGS:-2000}
 windows=${WINDOWS:-1024 4096}
 kernels=${KERNELS:-native java}
 configs=${CONFIGS:-plain fec aes fec+aes}
+java_flags=${JAVA_FLAGS:-}
 kcp=$root/bin/kcp
 mkdir -p "$root/target"
 peer=$("$root/conformance/peer/build.sh" "$root/target/kcpgo-peer")
@@ -46,8 +49,8 @@ flags_of() { # config
 cmd_of() { # impl role
   case $1 in
     go) echo "$peer $2" ;;
-    java-*) if [ "$2" = server ]; then echo "$kcp echo-server --kernel ${1#java-}"
-            else echo "$kcp client --kernel ${1#java-}"; fi ;;
+    java-*) if [ "$2" = server ]; then echo "$kcp echo-server --kernel ${1#java-} $java_flags"
+            else echo "$kcp client --kernel ${1#java-} $java_flags"; fi ;;
   esac
 }
 

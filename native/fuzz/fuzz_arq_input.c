@@ -2,7 +2,7 @@
  * libFuzzer target for the ARQ kernel (native/include/kcp/arq.h).
  *
  * The input is a small program. The first bytes configure an instance A (conv, clock, mtu,
- * reserve, windows, nodelay, stream) and a peer B with the same conv; the rest is a sequence
+ * reserve, windows, nodelay, stream, ACK clocking) and a peer B with the same conv; the rest is a sequence
  * of operations on A: feed a datagram (length-prefixed, optionally with its conv fields patched
  * so it gets past the conv check), a flood of PUSHes, send, recv, flush, flush ACKs,
  * reconfigure, and a loopback round in which A's output goes to B and B's output comes back
@@ -12,7 +12,8 @@
  * Besides the sanitizers, every step checks what the header promises: the output records fill
  * the area exactly, their reserved prefix is zero, recv never writes past `cap` (the buffer is
  * allocated to exactly `cap` bytes) and returns the peeked size, wait_snd agrees with the queue
- * fields, the ACK list stays within its limit, empty queues hold no buffers.
+ * fields, the ACK list stays within its limit (and, with ACK clocking on, below one datagram's worth
+ * after an input that succeeded), empty queues hold no buffers.
  */
 #include "kcp/arq.h"
 #include "test_support.h"
@@ -55,12 +56,21 @@ static void check_state(const kcp_arq *k) {
     if (kcp_arq_peek_size(k) < -1) abort();
     if (kcp_arq_field(k, KCP_F_ACKLIST) > KCP_ACK_LIMIT) abort();
     if (kcp_arq_field(k, KCP_F_RMT_WND_KNOWN) > 1) abort();
+    if (kcp_arq_field(k, KCP_F_ACK_CLOCKING) > 1) abort();
     if (waiting + kcp_arq_field(k, KCP_F_RCV_QUEUE) + kcp_arq_field(k, KCP_F_RCV_BUF) == 0 &&
         kcp_arq_field(k, KCP_F_DATA_BYTES) != 0) abort();
     for (int f = 0; f < KCP_F_COUNT; f++) (void)kcp_arq_field(k, f);
     if (kcp_arq_field(k, KCP_F_COUNT) != -1 || kcp_arq_field(k, -1) != -1) abort();
     if (kcp_arq_field(k, KCP_F_MSS) !=
         kcp_arq_field(k, KCP_F_MTU) - KCP_OVERHEAD - kcp_arq_field(k, KCP_F_RESERVED)) abort();
+}
+
+/* After an input that returned 0: with ACK clocking on, fewer ACKs pending than one datagram
+ * holds (the input either flushed or stayed below the threshold). */
+static void check_clocked(const kcp_arq *k) {
+    if (kcp_arq_field(k, KCP_F_ACK_CLOCKING) == 0) return;
+    uint32_t mtu = (uint32_t)kcp_arq_field(k, KCP_F_MTU), reserved = (uint32_t)kcp_arq_field(k, KCP_F_RESERVED);
+    if (kcp_arq_field(k, KCP_F_ACKLIST) >= KCP_ACK_CLOCK_THRESHOLD(mtu, reserved)) abort();
 }
 
 static void clear_output(kcp_arq *k) {
@@ -92,6 +102,7 @@ static void deliver(kcp_arq *from, kcp_arq *to, uint8_t drop, int regular, int a
             memcpy(dg, copy + off + 4 + reserved, body);
             int rc = kcp_arq_input(to, dg, body, regular, ack_nodelay, now);
             if (rc < -4 || rc > 0) abort();
+            if (rc == 0) check_clocked(to);
             free(dg);
         }
         off += 4 + len;
@@ -142,7 +153,7 @@ static uint32_t do_send(kcp_arq *k, reader *r, uint32_t *budget) {
 
 static void do_config(kcp_arq *k, reader *r) {
     uint8_t what = u8(r);
-    switch (what % 6) {
+    switch (what % 7) {
         case 0: kcp_arq_set_mtu(k, (int)(int16_t)u16(r)); break;
         case 1: kcp_arq_reserve_bytes(k, (int)(int8_t)u8(r)); break;
         case 2: {
@@ -153,6 +164,7 @@ static void do_config(kcp_arq *k, reader *r) {
         }
         case 3: kcp_arq_set_minrto(k, (int)(int32_t)u32(r)); break;
         case 4: kcp_arq_wndsize(k, (int)(int16_t)u16(r), (int)(int16_t)u16(r)); break;
+        case 6: kcp_arq_set_ack_clocking(k, what & 0x80); break;
         default: kcp_arq_set_stream(k, what & 0x80); break;
     }
 }
@@ -192,9 +204,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         kcp_arq_nodelay(a, p[0], p[1], p[2], p[3]);
     }
     kcp_arq_set_stream(a, cfg & 128);
+    kcp_arq_set_ack_clocking(a, flags & 16);
     /* the peer: fast and roomy, so loopback rounds make progress */
     kcp_arq_nodelay(b, 1, 10, 2, 1);
     kcp_arq_wndsize(b, 128, 128);
+    kcp_arq_set_ack_clocking(b, flags & 32);
     int regular = !(flags & 4);
     int ack_nodelay = (flags & 8) != 0;
 
@@ -222,6 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                        (code & 64) ? !ack_nodelay : ack_nodelay, now);
                 if (rc < -4 || rc > 0) abort();
                 if (len < KCP_OVERHEAD && rc != -1) abort();
+                if (rc == 0) check_clocked(a);
                 free(dg);
                 break;
             }
@@ -247,6 +262,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 }
                 int rc = kcp_arq_input(a, dg, size, regular, ack_nodelay, now);
                 if (rc != 0 && rc != -4) abort();
+                if (rc == 0) check_clocked(a);
                 free(dg);
                 break;
             }

@@ -163,6 +163,10 @@ def arq_seeds():
     dg = u32(0) + bytes([81, 0]) + u16(1024) + u32(4) + u32(0) + u32(0) + u32(9) + b"hello kcp"
     write("fuzz_arq_input", "hello", head + bytes([0x10]) + u16(len(dg)) + dg + recv +
           bytes([0x08, 10]))
+    # the loopback with ACK clocking on at both ends (flags 0x30), B sending 64 segments a round
+    bulk = bytes([0x1C, 0x00, 0xFE, 0x01, 10])
+    write("fuzz_arq_input", "clocking", bytes([0x30]) + head[1:] + send + loop + bulk + loop + bulk +
+          loop + recv)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,12 @@ JNIEXPORT void JNICALL Java_io_kcp_kernel_NativeArq_setStream0(JNIEnv *env, jcla
     kcp_arq_set_stream(arq(ptr), on);
 }
 
+JNIEXPORT void JNICALL Java_io_kcp_kernel_NativeArq_setAckClocking0(JNIEnv *env, jclass cls, jlong ptr,
+                                                                    jboolean on) {
+    (void)env; (void)cls;
+    kcp_arq_set_ack_clocking(arq(ptr), on);
+}
+
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_waitSnd0(JNIEnv *env, jclass cls, jlong ptr) {
     (void)env; (void)cls;
     return kcp_arq_wait_snd(arq(ptr));

@@ -55,6 +55,7 @@ struct kcp_arq {
     uint32_t snd_wnd, rcv_wnd, rmt_wnd, rmt_wnd_known, cwnd, probe;
     uint32_t interval, nodelay, ts_probe, probe_wait, dead_link, incr;
     int32_t fastresend, nocwnd, stream;
+    uint32_t ack_clocking; /* 1: an input that leaves a datagram's worth of ACKs pending sends them */
     uint32_t reserved;
     seg_queue snd_queue, rcv_queue, snd_buf, rcv_buf;
     ack_item *acks;
@@ -345,6 +346,8 @@ void kcp_arq_wndsize(kcp_arq *kcp, int snd_wnd, int rcv_wnd) {
 }
 
 void kcp_arq_set_stream(kcp_arq *kcp, int on) { kcp->stream = on ? 1 : 0; }
+
+void kcp_arq_set_ack_clocking(kcp_arq *kcp, int on) { kcp->ack_clocking = on ? 1 : 0; }
 
 int kcp_arq_wait_snd(const kcp_arq *kcp) { return (int)(kcp->snd_buf.size + kcp->snd_queue.size); }
 
@@ -667,6 +670,11 @@ int kcp_arq_input(kcp_arq *kcp, const uint8_t *data, size_t len, int regular, in
         flush(kcp, now, 0);
     } else if (ack_nodelay && kcp->ack_count > 0) {
         flush(kcp, now, 1);
+    } else if (kcp->ack_clocking &&
+               kcp->ack_count >= KCP_ACK_CLOCK_THRESHOLD(kcp->mtu, kcp->reserved)) {
+        /* ACK clocking (later kcp-go releases): a datagram's worth of ACKs leaves now, not at
+         * the next flush, so a sender whose window is full hears from us within one RTT */
+        flush(kcp, now, 1);
     }
     return kcp->out.oom ? -4 : 0;
 }
@@ -870,6 +878,7 @@ int64_t kcp_arq_field(const kcp_arq *kcp, int field) {
     case KCP_F_FASTRESEND: return kcp->fastresend;
     case KCP_F_NOCWND: return kcp->nocwnd;
     case KCP_F_STREAM: return kcp->stream;
+    case KCP_F_ACK_CLOCKING: return kcp->ack_clocking;
     case KCP_F_RESERVED: return kcp->reserved;
     case KCP_F_SND_QUEUE: return kcp->snd_queue.size;
     case KCP_F_RCV_QUEUE: return kcp->rcv_queue.size;

@@ -306,6 +306,118 @@ static void test_ack_limit(void) {
     kcp_arq_destroy(k);
 }
 
+/* Feeds one PUSH (sn, ts = 1000 + sn, una 0, "d") as a regular datagram; 0 on success. */
+static int feed_push(kcp_arq *k, uint32_t sn, int ack_nodelay, uint32_t now) {
+    uint8_t dg[25];
+    put_seg(dg, (uint32_t)kcp_arq_field(k, KCP_F_CONV), 81, 1024, 1000 + sn, sn, 0, (const uint8_t *)"d", 1);
+    return kcp_arq_input(k, dg, sizeof(dg), 1, ack_nodelay, now);
+}
+
+/* Checks that record `i` holds only ACKs for sn first .. first+n-1 (ts 1000 + sn), each carrying
+ * una and wnd, after `reserved` zero bytes. */
+static void check_ack_record(kcp_arq *k, uint32_t i, uint32_t reserved, uint32_t first, uint32_t n, uint32_t una,
+                             uint16_t wnd) {
+    uint32_t len = 0;
+    const uint8_t *d = record(k, i, &len);
+    CHECK_AT(d && len == reserved + 24 * n);
+    if (!d || len != reserved + 24 * n) return;
+    for (uint32_t b = 0; b < reserved; b++) CHECK_AT(d[b] == 0);
+    for (uint32_t j = 0; j < n; j++) {
+        const uint8_t *a = d + reserved + 24 * j;
+        CHECK_AT(a[4] == 82 && rd16(a + 6) == wnd && rd32(a + 8) == 1000 + first + j &&
+                 rd32(a + 12) == first + j && rd32(a + 16) == una && rd32(a + 20) == 0);
+    }
+}
+
+/* ACK clocking: once an input leaves (mtu - reserved) / 24 ACKs pending they leave in an ACK-only
+ * flush, from the state after the whole datagram; off (the default), nothing leaves before flush.
+ * Nothing is read, so the window announced is 1024 - rcv_nxt. */
+static void test_ack_clocking(void) {
+    kcp_arq *k = kcp_arq_create(9);
+    kcp_arq_nodelay(k, 1, 10, 2, 1);
+    kcp_arq_wndsize(k, 128, 1024);
+    CHECK(KCP_ACK_CLOCK_THRESHOLD(1400, 0) == 58 && KCP_ACK_CLOCK_THRESHOLD(1400, 20) == 57);
+    CHECK(kcp_arq_field(k, KCP_F_ACK_CLOCKING) == 0);
+    /* off: 100 PUSHes in 100 datagrams, no output until the flush, which sends only the last
+     * ACK (kcp-go skips those below rcv_nxt: una covers them) */
+    for (uint32_t sn = 0; sn < 100; sn++) CHECK(feed_push(k, sn, 0, 5) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0 && kcp_arq_field(k, KCP_F_ACKLIST) == 100);
+    kcp_arq_flush(k, 5);
+    test_at("flushed, clocking off");
+    check_ack_record(k, 0, 0, 99, 1, 100, 1024 - 100);
+    clear(k);
+
+    /* on, sn 100 missing (so every ACK is sent): a queued message and a due WINS stay behind;
+     * the 58th PUSH sends 58 ACKs in one full datagram */
+    kcp_arq_set_ack_clocking(k, 1);
+    CHECK(kcp_arq_field(k, KCP_F_ACK_CLOCKING) == 1);
+    CHECK(kcp_arq_send(k, (const uint8_t *)"reply", 5) == 0);
+    CHECK(feed_seg(k, 1, 83, 1024, 0, 0, 0, 6) == 0); /* WASK: a WINS is due at the next flush */
+    for (uint32_t sn = 101; sn < 158; sn++) CHECK(feed_push(k, sn, 0, 6) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0 && kcp_arq_field(k, KCP_F_ACKLIST) == 57);
+    CHECK(feed_push(k, 158, 0, 6) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 1 && kcp_arq_field(k, KCP_F_ACKLIST) == 0);
+    test_at("clocked, reserved 0");
+    check_ack_record(k, 0, 0, 101, 58, 100, 1024 - 100);
+    CHECK(kcp_arq_field(k, KCP_F_PROBE) == 2 && kcp_arq_field(k, KCP_F_SND_QUEUE) == 1);
+    CHECK(kcp_arq_field(k, KCP_F_OUT_SEGS) == 1 + 58);
+    clear(k);
+    kcp_arq_flush(k, 7);
+    CHECK(drain_count(k, 84) == 1);
+    CHECK(kcp_arq_field(k, KCP_F_SND_BUF) == 1);
+
+    /* one datagram of 130 PUSHes: checked after the whole datagram, so all 130 leave, packed
+     * 58 + 58 + 14 */
+    uint8_t big[130 * 25], *p = big;
+    for (uint32_t sn = 159; sn < 289; sn++) p = put_seg(p, 9, 81, 1024, 1000 + sn, sn, 0, (const uint8_t *)"d", 1);
+    CHECK(kcp_arq_input(k, big, (size_t)(p - big), 1, 0, 8) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 3 && kcp_arq_field(k, KCP_F_ACKLIST) == 0);
+    test_at("130 in one datagram");
+    check_ack_record(k, 0, 0, 159, 58, 100, 1024 - 100);
+    check_ack_record(k, 1, 0, 217, 58, 100, 1024 - 100);
+    check_ack_record(k, 2, 0, 275, 14, 100, 1024 - 100);
+    clear(k);
+
+    /* the hole fills: one ACK pending is below the threshold */
+    CHECK(feed_push(k, 100, 0, 8) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0 && kcp_arq_field(k, KCP_F_RCV_NXT) == 289);
+    kcp_arq_flush_acks(k, 8);
+    test_at("hole filled");
+    check_ack_record(k, 0, 0, 100, 1, 289, 1024 - 289);
+    clear(k);
+
+    /* reserved bytes count: with 20 of them, 57 ACKs fill a datagram (sn 289 missing) */
+    CHECK(kcp_arq_reserve_bytes(k, 20) == 0);
+    for (uint32_t sn = 290; sn < 346; sn++) CHECK(feed_push(k, sn, 0, 9) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0);
+    CHECK(feed_push(k, 346, 0, 9) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 1);
+    test_at("clocked, reserved 20");
+    check_ack_record(k, 0, 20, 290, 57, 289, 1024 - 289);
+    clear(k);
+
+    /* ack-nodelay flushes every input as before */
+    CHECK(feed_push(k, 289, 1, 10) == 0);
+    CHECK(kcp_arq_field(k, KCP_F_RCV_NXT) == 347);
+    test_at("ack-nodelay");
+    check_ack_record(k, 0, 20, 289, 1, 347, 1024 - 347);
+    clear(k);
+
+    /* in order, the clocked flush carries one ACK (the rest are below rcv_nxt) and the new una */
+    for (uint32_t sn = 347; sn < 403; sn++) CHECK(feed_push(k, sn, 0, 11) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0);
+    CHECK(feed_push(k, 403, 0, 11) == 0);
+    test_at("clocked, in order");
+    check_ack_record(k, 0, 20, 403, 1, 404, 1024 - 404);
+    clear(k);
+
+    /* switched off, ACKs wait for the flush again */
+    kcp_arq_set_ack_clocking(k, 0);
+    for (uint32_t sn = 404; sn < 504; sn++) CHECK(feed_push(k, sn, 0, 12) == 0);
+    CHECK(kcp_arq_output_area(k)->count == 0 && kcp_arq_field(k, KCP_F_ACKLIST) == 100);
+    kcp_arq_destroy(k);
+}
+
 /* Sends `count` segments of `size` bytes at `now` and acks them all at now + 1. */
 static void send_all_acked(kcp_arq *k, uint32_t count, uint32_t size, uint32_t now) {
     uint8_t *data = calloc(1, size);
@@ -389,6 +501,7 @@ int main(void) {
     test_zero_window_probe();
     test_initial_flight();
     test_ack_limit();
+    test_ack_clocking();
     test_buffer_memory();
     return test_finish("test_arq");
 }

@@ -23,12 +23,15 @@ extern "C" {
 
 /* The native library's ABI: bumped whenever a signature (ARQ, Reed-Solomon or JNI), the
  * output layout or the field list changes. */
-#define KCP_ABI_VERSION 3
+#define KCP_ABI_VERSION 4
 
 #define KCP_OVERHEAD 24
 #define KCP_MAX_FRAGMENTS 255
 /* Pending ACKs an instance holds; input emits them (an ACK-only flush) before taking more. */
 #define KCP_ACK_LIMIT 1024
+/* With ACK clocking on, an input that leaves at least this many ACKs pending emits them at once
+ * (an ACK-only flush): as many as one datagram holds. Never less than 1. */
+#define KCP_ACK_CLOCK_THRESHOLD(mtu, reserved) (((mtu) - (reserved)) / KCP_OVERHEAD)
 
 typedef struct kcp_arq kcp_arq;
 
@@ -42,15 +45,16 @@ typedef struct kcp_arq_output {
 } kcp_arq_output;
 
 /* Observable state, in this order (Java's ArqField mirrors it; the count is checked at load).
- * RMT_WND_KNOWN is 1 once a regular packet has set rmt_wnd; DATA_BYTES are the bytes of the
- * payload buffers the queued segments hold, POOL_BYTES those kept for reuse. */
+ * RMT_WND_KNOWN is 1 once a regular packet has set rmt_wnd; ACK_CLOCKING is 1 while ACK clocking
+ * is on; DATA_BYTES are the bytes of the payload buffers the queued segments hold, POOL_BYTES
+ * those kept for reuse. */
 enum kcp_arq_field {
     KCP_F_CONV, KCP_F_MTU, KCP_F_MSS, KCP_F_STATE,
     KCP_F_SND_UNA, KCP_F_SND_NXT, KCP_F_RCV_NXT, KCP_F_SSTHRESH,
     KCP_F_RX_RTTVAR, KCP_F_RX_SRTT, KCP_F_RX_RTO, KCP_F_RX_MINRTO,
     KCP_F_SND_WND, KCP_F_RCV_WND, KCP_F_RMT_WND, KCP_F_RMT_WND_KNOWN, KCP_F_CWND, KCP_F_PROBE,
     KCP_F_INTERVAL, KCP_F_NODELAY, KCP_F_TS_PROBE, KCP_F_PROBE_WAIT, KCP_F_DEAD_LINK,
-    KCP_F_INCR, KCP_F_FASTRESEND, KCP_F_NOCWND, KCP_F_STREAM, KCP_F_RESERVED,
+    KCP_F_INCR, KCP_F_FASTRESEND, KCP_F_NOCWND, KCP_F_STREAM, KCP_F_ACK_CLOCKING, KCP_F_RESERVED,
     KCP_F_SND_QUEUE, KCP_F_RCV_QUEUE, KCP_F_SND_BUF, KCP_F_RCV_BUF, KCP_F_ACKLIST,
     KCP_F_DATA_BYTES, KCP_F_POOL_BYTES,
     KCP_F_OUT_SEGS, KCP_F_IN_SEGS, KCP_F_RETRANS_SEGS, KCP_F_FAST_RETRANS_SEGS,
@@ -88,6 +92,10 @@ void kcp_arq_set_minrto(kcp_arq *kcp, int minrto);
 /* Values <= 0 leave a window unchanged. */
 void kcp_arq_wndsize(kcp_arq *kcp, int snd_wnd, int rcv_wnd);
 void kcp_arq_set_stream(kcp_arq *kcp, int on);
+/* ACK clocking (off in a new instance, which keeps kcp-go 5.6.1's timing): when on, an input that
+ * neither slid the send window nor ran the ack_nodelay flush, and leaves at least
+ * KCP_ACK_CLOCK_THRESHOLD(mtu, reserved) ACKs pending, ends with an ACK-only flush. */
+void kcp_arq_set_ack_clocking(kcp_arq *kcp, int on);
 int kcp_arq_wait_snd(const kcp_arq *kcp);
 
 /* u32 fields zero-extended, signed ones sign-extended, counters as u64. -1 for unknown fields. */

@@ -13,10 +13,11 @@ import java.util.Objects;
  * Everything a session or listener is set up with. Immutable; build one with {@link #builder()}.
  *
  * <p>Defaults: no encryption ({@code null}, as kcp-go with a nil BlockCrypt), no FEC, kcptun's
- * {@code fast} mode, windows 128 (send) and 512 (receive), MTU 1400, message mode, 4 MiB socket
- * buffers, an idle timeout of {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} for sessions a listener
- * accepts and none for dialed ones, the JVM's kernel. Both ends must agree on the cipher, the key and
- * the FEC shape (a decoder is created lazily if the peer sends FEC unasked, as kcp-go does).
+ * {@code fast} mode, windows 128 (send) and 512 (receive), MTU 1400, message mode, ACK clocking
+ * on, 4 MiB socket buffers, an idle timeout of {@link #DEFAULT_ACCEPTED_IDLE_TIMEOUT} for
+ * sessions a listener accepts and none for dialed ones, the JVM's kernel. Both ends must agree on
+ * the cipher, the key and the FEC shape (a decoder is created lazily if the peer sends FEC
+ * unasked, as kcp-go does).
  */
 public final class KcpConfig {
 
@@ -45,6 +46,7 @@ public final class KcpConfig {
     private final int mtu;
     private final boolean streamMode;
     private final boolean ackNoDelay;
+    private final boolean ackClocking;
     private final boolean writeDelay;
     private final int dup;
     private final int dscp;
@@ -69,6 +71,7 @@ public final class KcpConfig {
         mtu = b.mtu;
         streamMode = b.streamMode;
         ackNoDelay = b.ackNoDelay;
+        ackClocking = b.ackClocking;
         writeDelay = b.writeDelay;
         dup = b.dup;
         dscp = b.dscp;
@@ -109,6 +112,7 @@ public final class KcpConfig {
         b.mtu = mtu;
         b.streamMode = streamMode;
         b.ackNoDelay = ackNoDelay;
+        b.ackClocking = ackClocking;
         b.writeDelay = writeDelay;
         b.dup = dup;
         b.dscp = dscp;
@@ -159,6 +163,14 @@ public final class KcpConfig {
 
     /** @return true when ACKs are sent as soon as a datagram is processed */
     public boolean ackNoDelay() { return ackNoDelay; }
+
+    /**
+     * Whether a received datagram that leaves a datagram's worth of ACKs pending sends them at
+     * once (see {@link Builder#ackClocking}).
+     *
+     * @return true with ACK clocking on (the default), false for kcp-go 5.6.1's timing
+     */
+    public boolean ackClocking() { return ackClocking; }
 
     /** @return true when a write waits for the next flush instead of flushing at once */
     public boolean writeDelay() { return writeDelay; }
@@ -233,7 +245,8 @@ public final class KcpConfig {
         return "KcpConfig{crypt=" + crypt + ", fec=" + dataShards + "/" + parityShards
                 + ", nodelay=" + nodelay + "," + interval + "," + resend + "," + nc
                 + ", wnd=" + sndWnd + "/" + rcvWnd + ", mtu=" + mtu + ", stream=" + streamMode
-                + ", ackNoDelay=" + ackNoDelay + ", writeDelay=" + writeDelay + ", dup=" + dup
+                + ", ackNoDelay=" + ackNoDelay + ", ackClocking=" + ackClocking
+                + ", writeDelay=" + writeDelay + ", dup=" + dup
                 + ", kernel=" + kernel + "}";
     }
 
@@ -252,6 +265,7 @@ public final class KcpConfig {
         private int mtu = 1400;
         private boolean streamMode;
         private boolean ackNoDelay;
+        private boolean ackClocking = true;
         private boolean writeDelay;
         private int dup;
         private int dscp;
@@ -401,6 +415,20 @@ public final class KcpConfig {
          * @return this builder
          */
         public Builder ackNoDelay(boolean on) { this.ackNoDelay = on; return this; }
+
+        /**
+         * ACK clocking, on by default: when a received datagram leaves at least as many ACKs
+         * pending as one datagram holds ({@code (mtu - headers) / 24}, 58 at MTU 1400 without
+         * cipher or FEC), they are sent at once instead of at the next flush, as later kcp-go
+         * releases do. Without it a receiver acknowledges at most once per interval, which caps
+         * a transfer near {@code window * mss / interval} however fast the path is. Either
+         * setting talks to any kcp-go peer; {@code false} keeps kcp-go 5.6.1's timing exactly.
+         * With {@link #ackNoDelay} on, every datagram's ACKs leave at once anyway.
+         *
+         * @param on false for kcp-go 5.6.1's timing (ACKs only at a flush)
+         * @return this builder
+         */
+        public Builder ackClocking(boolean on) { this.ackClocking = on; return this; }
 
         /**
          * Let writes wait for the next scheduled flush (fewer, fuller datagrams).

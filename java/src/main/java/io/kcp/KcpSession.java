@@ -144,6 +144,7 @@ public final class KcpSession implements ByteChannel {
         arq.nodelay(config.nodelay(), config.interval(), config.resend(), config.nc());
         arq.windowSize(config.sendWindow(), config.receiveWindow());
         arq.setStreamMode(config.streamMode());
+        arq.setAckClocking(config.ackClocking());
         this.ackNoDelay = config.ackNoDelay();
         this.writeDelay = config.writeDelay();
 

@@ -52,6 +52,7 @@ final class FaultyArq implements Arq {
     @Override public void setMinRto(int minRto) { arq.setMinRto(minRto); }
     @Override public void windowSize(int snd, int rcv) { arq.windowSize(snd, rcv); }
     @Override public void setStreamMode(boolean stream) { arq.setStreamMode(stream); }
+    @Override public void setAckClocking(boolean on) { arq.setAckClocking(on); }
     @Override public int waitSnd() { return arq.waitSnd(); }
     @Override public long field(ArqField field) { return arq.field(field); }
     @Override public void snapshot(long[] dst) { arq.snapshot(dst); }

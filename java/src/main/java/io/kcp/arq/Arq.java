@@ -69,6 +69,12 @@ public interface Arq extends AutoCloseable {
 
     void setStreamMode(boolean stream);
 
+    /** ACK clocking, off in a new instance (kcp-go 5.6.1's timing): when on, an {@link #input}
+     * that neither slid the send window nor ran the ackNoDelay flush, and leaves at least
+     * {@code (mtu - reserved) / 24} ACKs pending (one datagram's worth), ends with an ACK-only
+     * flush, as later kcp-go releases do. */
+    void setAckClocking(boolean on);
+
     /** Segments queued or in flight. */
     int waitSnd();
 

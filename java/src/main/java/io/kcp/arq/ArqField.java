@@ -2,8 +2,9 @@ package io.kcp.arq;
 
 /**
  * The observable state of an {@link Arq}, in the order of {@code enum kcp_arq_field} in
- * {@code native/include/kcp/arq.h}. Names follow kcp-go's fields and Snmp counters; three are
+ * {@code native/include/kcp/arq.h}. Names follow kcp-go's fields and Snmp counters; four are
  * this project's own: {@code RMT_WND_KNOWN} (1 once a regular packet has set {@code rmt_wnd}),
+ * {@code ACK_CLOCKING} (1 while ACK clocking is on, see {@link Arq#setAckClocking}),
  * {@code DATA_BYTES} (bytes of the payload buffers the queued segments hold) and
  * {@code POOL_BYTES} (bytes of released buffers kept for reuse).
  */
@@ -13,7 +14,7 @@ public enum ArqField {
     RX_RTTVAR, RX_SRTT, RX_RTO, RX_MINRTO,
     SND_WND, RCV_WND, RMT_WND, RMT_WND_KNOWN, CWND, PROBE,
     INTERVAL, NODELAY, TS_PROBE, PROBE_WAIT, DEAD_LINK,
-    INCR, FASTRESEND, NOCWND, STREAM, RESERVED,
+    INCR, FASTRESEND, NOCWND, STREAM, ACK_CLOCKING, RESERVED,
     SND_QUEUE, RCV_QUEUE, SND_BUF, RCV_BUF, ACKLIST,
     DATA_BYTES, POOL_BYTES,
     OUT_SEGS, IN_SEGS, RETRANS_SEGS, FAST_RETRANS_SEGS,

@@ -65,6 +65,8 @@ public final class JavaArq implements Arq {
     private int fastresend;
     private int nocwnd;
     private int stream;
+    /** 1: an input that leaves a datagram's worth of ACKs pending sends them (ACK-only flush). */
+    private int ackClocking;
     private int reserved;
 
     private final SegmentQueue sndQueue = new SegmentQueue();
@@ -457,8 +459,17 @@ public final class JavaArq implements Arq {
             flush(false, now);
         } else if (ackNoDelay && ackList.size() > 0) {
             flush(true, now);
+        } else if (ackClocking != 0 && ackList.size() >= ackClockThreshold()) {
+            // ACK clocking (later kcp-go releases): a datagram's worth of ACKs leaves now, not at
+            // the next flush, so a sender whose window is full hears from us within one RTT
+            flush(true, now);
         }
         return 0;
+    }
+
+    /** The ACKs one datagram holds: at least 1, since reserved &lt; mtu - 24. */
+    private int ackClockThreshold() {
+        return (mtu - reserved) / OVERHEAD;
     }
 
     // ---- flush ----
@@ -769,6 +780,12 @@ public final class JavaArq implements Arq {
     }
 
     @Override
+    public void setAckClocking(boolean on) {
+        ensureOpen();
+        ackClocking = on ? 1 : 0;
+    }
+
+    @Override
     public int waitSnd() {
         ensureOpen();
         return sndBuf.size() + sndQueue.size();
@@ -811,6 +828,7 @@ public final class JavaArq implements Arq {
             case FASTRESEND: return fastresend;
             case NOCWND: return nocwnd;
             case STREAM: return stream;
+            case ACK_CLOCKING: return ackClocking;
             case RESERVED: return reserved;
             case SND_QUEUE: return sndQueue.size();
             case RCV_QUEUE: return rcvQueue.size();

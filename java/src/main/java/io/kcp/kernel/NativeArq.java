@@ -171,6 +171,9 @@ public final class NativeArq implements Arq {
     public void setStreamMode(boolean stream) { setStream0(ptr(), stream); }
 
     @Override
+    public void setAckClocking(boolean on) { setAckClocking0(ptr(), on); }
+
+    @Override
     public int waitSnd() { return waitSnd0(ptr()); }
 
     @Override
@@ -206,6 +209,7 @@ public final class NativeArq implements Arq {
     private static native void setMinRto0(long ptr, int minRto);
     private static native void wndSize0(long ptr, int snd, int rcv);
     private static native void setStream0(long ptr, boolean stream);
+    private static native void setAckClocking0(long ptr, boolean on);
     private static native int waitSnd0(long ptr);
     private static native long field0(long ptr, int field);
     private static native void snapshot0(long ptr, long[] dst);

@@ -15,15 +15,17 @@ import java.util.Set;
  * --parityshard 3 --mode fast3 ...}). The protocol commands take kcptun's defaults
  * ({@link #kcptunConfig}), so that one run without flags talks to kcpgo-peer run without flags.
  * Every flag takes a value ({@code --x v}
- * or {@code --x=v}) except the switches ({@code --stream}, {@code --acknodelay}); unknown flags
- * are errors that list the known ones.
+ * or {@code --x=v}) except the switches ({@code --stream}, {@code --acknodelay},
+ * {@code --ackclocking}, which also take {@code =false}); unknown flags are errors that list the
+ * known ones.
  */
 final class Flags {
 
     static final List<String> CONFIG_FLAGS = List.of("crypt", "key", "datashard", "parityshard",
             "mode", "nodelay", "interval", "resend", "nc", "sndwnd", "rcvwnd", "mtu", "stream",
-            "acknodelay", "kernel", "dscp", "sockbuf");
-    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "quiet", "verbose");
+            "acknodelay", "ackclocking", "kernel", "dscp", "sockbuf");
+    private static final Set<String> SWITCHES = Set.of("stream", "acknodelay", "ackclocking", "quiet",
+            "verbose");
 
     /** kcptun's default key, misspelt as kcptun spells it. */
     static final String DEFAULT_KEY = "it's a secrect";
@@ -283,6 +285,7 @@ final class Flags {
         b.mtu(integer("mtu", mtu, KcpConfig.MIN_MTU, KcpConfig.MAX_MTU));
         b.streamMode(bool("stream"));
         b.ackNoDelay(bool("acknodelay"));
+        b.ackClocking(!has("ackclocking") || bool("ackclocking")); // on unless =false
         b.dscp(integer("dscp", 0, 0, 63));
         if (has("sockbuf")) {
             int sockbuf = integer("sockbuf", 0, 0, 1 << 30);

@@ -33,6 +33,8 @@ public final class Main {
             "  --sndwnd N --rcvwnd N   windows in packets (default 128/512 client, 1024/1024 server)",
             "  --mtu N             datagram size limit (default 1350)",
             "  --stream            stream mode     --acknodelay   ACK at once",
+            "  --ackclocking=false ACKs only at a flush (kcp-go 5.6.1's timing; default: a",
+            "                      datagram's worth of pending ACKs is sent at once)",
             "  --sockbuf BYTES     UDP socket buffers (default 4m)   --dscp N",
             "  --kernel auto|native|java   the ARQ/FEC kernel (default auto)",
             "sizes accept k, m, g suffixes (binary); times are seconds.");

@@ -67,9 +67,18 @@ class FlagsTest {
         assertEquals(1400, c.mtu());
         assertTrue(c.streamMode());
         assertTrue(c.ackNoDelay());
+        assertTrue(c.ackClocking());
         assertEquals(KernelChoice.JAVA, c.kernelChoice());
         assertEquals(1 << 20, c.readBufferBytes());
         assertEquals(46, c.dscp());
+    }
+
+    @Test
+    void ackClockingIsOnUnlessSwitchedOff() {
+        assertTrue(parse().config().ackClocking());
+        assertTrue(parse("--ackclocking").config().ackClocking());
+        assertFalse(parse("--ackclocking=false").config().ackClocking());
+        assertFalse(parse("--ackclocking=0").kcptunConfig(false).ackClocking());
     }
 
     @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The proof that the C kernel and the Java kernel are one state machine: many seeded random
  * scripts (a live peer over a lossy link, hostile datagrams, clock jumps and wraps, config
- * changes), each run on both kernels in lockstep, comparing return values, output bytes,
- * every {@code ArqField} and the digest after every step.
+ * changes, ACK clocking on and off), each run on both kernels in lockstep, comparing return
+ * values, output bytes, every {@code ArqField} and the digest after every step.
  *
  * <p>{@code -Dkcp.diff.scripts=N} sets the number of scripts (default 10000),
  * {@code -Dkcp.diff.base=B} selects another family of seeds, {@code -Dkcp.diff.seed=S} replays
@@ -104,6 +104,7 @@ class ArqDifferentialTest {
             "recv returned a message", "recv returned -1", "recv returned -2",
             "remote window zero", "receive queue full", "dead link", "datagram longer than mtu",
             "initial flight capped", "ACK list limit flush", "window probe backed off",
+            "ACK clocking flush", "ACKs pending past the threshold with clocking off",
             "buffer pool trimmed",
             "emitted PUSH", "emitted ACK", "emitted WASK", "emitted WINS",
             "scripts with FAST_RETRANS_SEGS", "scripts with EARLY_RETRANS_SEGS", "scripts with LOST_SEGS",

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Random ARQ configurations: kcptun's nodelay modes, small windows, odd MTUs and reserves. */
+/** Random ARQ configurations: kcptun's nodelay modes, small windows, odd MTUs and reserves, ACK
+ * clocking on or off. */
 final class Configs {
     private Configs() {}
 
@@ -57,6 +58,9 @@ final class Configs {
         if (rnd.nextInt(4) == 0) {
             events.add(new Event.SetStream(true));
         }
+        if (rnd.nextBoolean()) { // sessions run with it on; a new instance has it off
+            events.add(new Event.SetAckClocking(true));
+        }
         if (rnd.nextInt(10) == 0) {
             events.add(new Event.SetMinRto(1 + rnd.nextInt(300)));
         }
@@ -68,7 +72,7 @@ final class Configs {
     static Event change(Random rnd, long[] state, boolean areaEmpty) {
         int mtu = (int) state[ArqField.MTU.ordinal()];
         int reserved = (int) state[ArqField.RESERVED.ordinal()];
-        switch (rnd.nextInt(areaEmpty ? 6 : 5)) {
+        switch (rnd.nextInt(areaEmpty ? 7 : 6)) {
             case 0: {
                 int k = rnd.nextInt(40);
                 int v = k < 6 ? rnd.nextInt(50) - 5
@@ -76,7 +80,9 @@ final class Configs {
                         : k == 10 ? 9000 : mtu(rnd);
                 return new Event.SetMtu(v);
             }
-            case 5: {
+            case 5:
+                return new Event.SetAckClocking(state[ArqField.ACK_CLOCKING.ordinal()] == 0);
+            case 6: {
                 int k = rnd.nextInt(10);
                 int v = k < 6 ? RESERVES[rnd.nextInt(RESERVES.length)]
                         : k == 6 ? -1 : mtu - 24 - rnd.nextInt(2);
@@ -115,5 +121,6 @@ final class Configs {
             arq.nodelay(nd.nodelay(), nd.interval(), nd.resend(), nd.nc());
         }
         arq.windowSize(window(rnd), window(rnd));
+        arq.setAckClocking(rnd.nextBoolean());
     }
 }

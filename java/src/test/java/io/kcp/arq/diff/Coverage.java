@@ -49,10 +49,18 @@ final class Coverage {
                 wask |= d[s + 4] == 83;
             }
         }
-        // acks out of an input that neither slid the window nor had ackNoDelay: the ACK list limit
+        // acks out of an input that neither slid the window nor had ackNoDelay: the ACK list limit,
+        // or (with it on) ACK clocking
+        boolean clocking = f[ArqField.ACK_CLOCKING.ordinal()] != 0;
         if (e instanceof Event.Input && !((Event.Input) e).ackNoDelay() && ack
                 && before[ArqField.SND_UNA.ordinal()] == f[ArqField.SND_UNA.ordinal()]) {
-            add("ACK list limit flush");
+            add(clocking ? "ACK clocking flush" : "ACK list limit flush");
+        }
+        // a datagram's worth of ACKs or more left pending by an input: only with clocking off
+        int perDatagram = (int) ((f[ArqField.MTU.ordinal()] - f[ArqField.RESERVED.ordinal()]) / 24);
+        if (e instanceof Event.Input && f[ArqField.ACKLIST.ordinal()] >= perDatagram) {
+            add(clocking ? "ACKs pending past the threshold with clocking on"
+                    : "ACKs pending past the threshold with clocking off");
         }
         // the first probe waits at most 500 ms and grows it to at most 750: this is a later one
         if (wask && f[ArqField.PROBE_WAIT.ordinal()] > 750) {

@@ -131,4 +131,13 @@ sealed interface Event {
 
         public String describe() { return "setStreamMode " + on; }
     }
+
+    record SetAckClocking(boolean on) implements Event {
+        public Outcome apply(Arq arq, Scratch s) {
+            arq.setAckClocking(on);
+            return Outcome.NONE;
+        }
+
+        public String describe() { return "setAckClocking " + on; }
+    }
 }

@@ -247,7 +247,16 @@ public final class KcpConfig {
                 + ", wnd=" + sndWnd + "/" + rcvWnd + ", mtu=" + mtu + ", stream=" + streamMode
                 + ", ackNoDelay=" + ackNoDelay + ", ackClocking=" + ackClocking
                 + ", writeDelay=" + writeDelay + ", dup=" + dup
-                + ", kernel=" + kernel + "}";
+                + ", kernel=" + kernelForDisplay() + "}";
+    }
+
+    /** The kernel in use, never AUTO; a native kernel that cannot load says so instead of throwing. */
+    private String kernelForDisplay() {
+        try {
+            return kernelInUse().name();
+        } catch (UnsatisfiedLinkError e) {
+            return kernel + " (unavailable)";
+        }
     }
 
     /** Collects and validates settings; every setter rejects values outside its range. */

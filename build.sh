@@ -12,7 +12,7 @@
 #   ./build.sh chaos        the chaos stage alone, on both kernels (builds first if needed)
 #   ./build.sh chaos-long   the same with a 1 GiB soak and 10-minute floods (about an hour)
 #   ./build.sh attack-table [n]  what each kind of hostile datagram costs (CPU, memory), per kernel
-#   ./build.sh bench [args] build java/target/benchmarks.jar and run JMH with args
+#   ./build.sh bench [args] build bench/target/benchmarks.jar and run JMH with args
 #   ./build.sh bench-table  build it and print the RS / CRC32 / cipher throughput table
 #   ./build.sh demo [flags] build (no tests, one progress line per step) and run `bin/kcp demo`:
 #                           no impairment, then plain, FEC, aes and FEC + aes through a lossy,
@@ -360,7 +360,7 @@ attack_table() {
 bench() {
   maven package -Pbench -DskipTests
   section "JMH"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar java/target/benchmarks.jar "$@"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar "$@"
 }
 
 # Maven's log, one short line per module step ("kcp-java: cmake-build"), for builds run quietly.
@@ -375,7 +375,7 @@ if [ "$MODE" = all ]; then CLEAN=${CLEAN:-1}; else CLEAN=${CLEAN:-0}; fi
 case "$MODE" in
   all)
     interop_preflight
-    stage "maven verify (native, ctest, Java tests x2, jars)" maven verify
+    stage "maven verify (native, ctest, Java tests x2, jars)" maven verify -Pbench
     stage "-Xcheck:jni check" check_jni
     stage "cross ctest (qemu, wine)" cross_ctest
     stage "chaos (both kernels)" chaos
@@ -386,7 +386,7 @@ case "$MODE" in
     ;;
   test)
     interop_preflight
-    stage "maven test (native, ctest, Java tests x2)" maven test
+    stage "maven test (native, ctest, Java tests x2)" maven test -Pbench
     stage "-Xcheck:jni check" check_jni
     summary
     ;;

@@ -2,17 +2,17 @@
 # Runs the Reed-Solomon, CRC-32 and cipher JMH benchmarks and prints one table of the results
 # (the throughput figures of the issue's step 7). Takes about 5-6 minutes; one fork each.
 #
-#   ./build.sh bench-table          build java/target/benchmarks.jar, then run this
+#   ./build.sh bench-table          build bench/target/benchmarks.jar, then run this
 #   bench/table.sh                  run with an already built jar
 #
-# Environment: JAVA_HOME, JAR (default java/target/benchmarks.jar), OUT (default
-# java/target/bench-table: JMH's JSON results and logs), JMH_ITER (warmup and measurement options).
+# Environment: JAVA_HOME, JAR (default bench/target/benchmarks.jar), OUT (default
+# bench/target/bench-table: JMH's JSON results and logs), JMH_ITER (warmup and measurement options).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=${JAR:-java/target/benchmarks.jar}
-OUT=${OUT:-java/target/bench-table}
+JAR=${JAR:-bench/target/benchmarks.jar}
+OUT=${OUT:-bench/target/bench-table}
 JMH_ITER=${JMH_ITER:--wi 3 -w 1s -i 8 -r 500ms}
 [ -f "$JAR" ] || { echo "table.sh: $JAR missing: run ./build.sh bench-table" >&2; exit 1; }
 mkdir -p "$OUT"

@@ -17,7 +17,7 @@ import java.util.Map;
  * best measurement iteration, and from that GB/s of payload (µs/op for ciphers). The best
  * iteration is what the code can do; on a shared machine the mean also measures the neighbours.
  *
- * <pre>java -cp java/target/benchmarks.jar io.kcp.bench.BenchTable rs.json crc.json ciphers.json</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.kcp.bench.BenchTable rs.json crc.json ciphers.json</pre>
  */
 public final class BenchTable {
 

@@ -23,7 +23,7 @@ import java.util.Locale;
  * direct memory the receiver still holds afterwards. The peer sends {@value #PER_MS} datagrams
  * per millisecond of the receiver's clock.
  *
- * <pre>java -Xmx2g -cp java/target/benchmarks.jar io.kcp.bench.FecAttackTable [seconds per run]</pre>
+ * <pre>java -Xmx2g -cp bench/target/benchmarks.jar io.kcp.bench.FecAttackTable [seconds per run]</pre>
  *
  * <p>Each attack first warms up on a receiver of its own, then runs {@value #RUNS} times on
  * fresh ones, each for at most the given seconds (default 1.5) or {@value #MAX_DATAGRAMS}

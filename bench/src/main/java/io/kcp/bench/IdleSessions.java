@@ -23,7 +23,7 @@ import java.util.Locale;
  * CPU the process and each of kcp-java's threads use while they idle, as a share of one core,
  * and the heap and resident memory per session.
  *
- * <pre>java -Xmx2g --enable-native-access=ALL-UNNAMED -cp java/target/benchmarks.jar \
+ * <pre>java -Xmx2g --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.kcp.bench.IdleSessions [sessions, default 10000] [seconds idle, default 10]</pre>
  *
  * <p>Accepted sessions keep the default idle timeout (30 s), longer than the measurement.

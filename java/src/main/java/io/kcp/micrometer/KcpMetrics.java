@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * kcp-java's counters for Micrometer: bind the process-wide set ({@link #global()}) or one
@@ -30,12 +29,13 @@ import java.util.function.Supplier;
  */
 public final class KcpMetrics implements MeterBinder {
 
-    private final Supplier<Snmp> counters;
+    /** What the global meters hold on to: reachable for as long as this class is loaded. */
+    private static final Object GLOBAL = new Object();
+
     private final Tags tags;
     private final KcpListener listener;
 
-    private KcpMetrics(Supplier<Snmp> counters, Tags tags, KcpListener listener) {
-        this.counters = counters;
+    private KcpMetrics(Tags tags, KcpListener listener) {
         this.tags = tags;
         this.listener = listener;
     }
@@ -46,7 +46,7 @@ public final class KcpMetrics implements MeterBinder {
      * @return a binder
      */
     public static KcpMetrics global() {
-        return new KcpMetrics(Kcp::counters, Tags.of("scope", "global"), null);
+        return new KcpMetrics(Tags.of("scope", "global"), null);
     }
 
     /**
@@ -59,19 +59,28 @@ public final class KcpMetrics implements MeterBinder {
      */
     public static KcpMetrics of(KcpListener listener) throws java.io.IOException {
         Objects.requireNonNull(listener, "listener");
-        return new KcpMetrics(listener::counters, Tags.of("scope", "listener", "listener",
+        return new KcpMetrics(Tags.of("scope", "listener", "listener",
                 String.valueOf(listener.localAddress())), listener);
     }
 
+    /**
+     * Registers the meters. Micrometer holds what a meter reads only weakly: the global meters read
+     * through a constant that lives as long as this class; a listener's through the listener, so
+     * they read as long as the application keeps the listener (NaN after it is gone), whether or
+     * not anyone keeps this binder.
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
+        // The read functions capture neither this binder nor the listener (Micrometer keeps them
+        // strongly): only the state object, held weakly, leads to the counters.
+        Object state = listener != null ? listener : GLOBAL;
         for (SnmpCounter c : SnmpCounter.values()) {
             String name = meterName(c.kcpGoName());
             if (c == SnmpCounter.CURR_ESTAB || c == SnmpCounter.MAX_CONN) {
-                Gauge.builder(name, counters, s -> s.get().get(c)).tags(tags)
+                Gauge.builder(name, state, s -> read(s, c)).tags(tags)
                         .description(c.kcpGoName()).register(registry);
             } else {
-                FunctionCounter.builder(name, counters, s -> unsigned(s.get().get(c)))
+                FunctionCounter.builder(name, state, s -> unsigned(read(s, c)))
                         .tags(tags).description(c.kcpGoName()).register(registry);
             }
         }
@@ -79,6 +88,11 @@ public final class KcpMetrics implements MeterBinder {
             Gauge.builder("kcp.sessions", listener, KcpListener::sessionCount).tags(tags)
                     .description("live sessions").register(registry);
         }
+    }
+
+    private static long read(Object state, SnmpCounter c) {
+        Snmp snmp = state instanceof KcpListener ? ((KcpListener) state).counters() : Kcp.counters();
+        return snmp.get(c);
     }
 
     /** kcp-go's {@code InCsumErrors} as Micrometer's {@code kcp.in.csum.errors}. */

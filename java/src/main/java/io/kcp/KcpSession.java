@@ -65,7 +65,7 @@ public final class KcpSession implements ByteChannel {
     private final KcpConfig config;
     private final Kernel kernel;
     private final long idleTimeoutNanos;
-    private final FlushScheduler scheduler = FlushScheduler.shared();
+    private final FlushScheduler scheduler = FlushScheduler.forNewSession();
     private final Timer timer = new Timer();
     private final Counters counters;
     private volatile ReceiveLoop.Registration registration;

@@ -89,7 +89,7 @@ class SessionAllocationTest {
         List<Thread> out = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
-            if (n.startsWith("kcp-rx-") || n.startsWith("kcp-listener-") || n.equals("kcp-flush")) {
+            if (n.startsWith("kcp-rx-") || n.startsWith("kcp-listener-") || n.startsWith("kcp-flush-")) {
                 out.add(t);
             }
         }

@@ -1,12 +1,14 @@
 package io.kcp.transport;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs every session's flush at the time its ARQ asked for: one binary heap keyed by deadline
- * and one daemon thread that sleeps until the earliest entry. Work is proportional to the
+ * Runs sessions' flushes at the times their ARQs asked for: one binary heap keyed by deadline
+ * and one daemon thread that sleeps until the earliest entry. The process has one per core
+ * ({@link #forNewSession()} deals sessions out in turn). Work is proportional to the
  * sessions that are due, not to all sessions (kcp-go's {@code SystemTimedSched} works the same
  * way). The thread starts with the first task and ends when no task is left, so nothing lingers
  * after the last session closes. A task that throws is dropped and told why
@@ -17,7 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FlushScheduler {
 
-    private static final FlushScheduler SHARED = new FlushScheduler("kcp-flush");
+    /** One scheduler per core, at most 8; each thread exists only while it has timers. */
+    private static final FlushScheduler[] SHARDS =
+            create(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    private static final AtomicInteger NEXT_SHARD = new AtomicInteger();
 
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,9 +35,29 @@ public final class FlushScheduler {
         this.threadName = threadName;
     }
 
-    /** The process-wide scheduler sessions use. */
-    public static FlushScheduler shared() {
-        return SHARED;
+    private static FlushScheduler[] create(int n) {
+        FlushScheduler[] shards = new FlushScheduler[n];
+        for (int i = 0; i < n; i++) shards[i] = new FlushScheduler("kcp-flush-" + i);
+        return shards;
+    }
+
+    /**
+     * The scheduler for a new session: the process's schedulers take sessions in turn, so that
+     * flushing spreads over the cores.
+     *
+     * @return one of the process-wide schedulers
+     */
+    public static FlushScheduler forNewSession() {
+        return SHARDS[Math.floorMod(NEXT_SHARD.getAndIncrement(), SHARDS.length)];
+    }
+
+    /**
+     * How many process-wide schedulers there are.
+     *
+     * @return the number of shards
+     */
+    public static int shards() {
+        return SHARDS.length;
     }
 
     /**

@@ -211,6 +211,15 @@ class FlushSchedulerTest {
         assertEquals(0, s.pending());
     }
 
+    @Test
+    void newSessionsAreDealtOutOverEveryShard() {
+        int n = FlushScheduler.shards();
+        assertTrue(n >= 1 && n <= Math.max(1, Runtime.getRuntime().availableProcessors()), "shards: " + n);
+        java.util.Set<FlushScheduler> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < n; i++) seen.add(FlushScheduler.forNewSession());
+        assertEquals(n, seen.size(), "n sessions in a row land on n different schedulers");
+    }
+
     private static Timed task(java.util.function.LongUnaryOperator run) {
         return new Timed() {
             @Override

@@ -11,6 +11,9 @@
 #
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
+# Then the aggregate of SESSIONS (64) concurrent sessions, each moving SESSION_BYTES (4 MiB) each
+# way, for plain and FEC 10/3 + aes-128 at window 1024 (one run, after a warm-up run).
+#
 # Environment: REPS (3), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
 # CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop),
 # JAVA_FLAGS (extra flags for kcp-java's commands only, e.g. --ackclocking=false for kcp-go
@@ -24,6 +27,8 @@ pings=${PINGS:-2000}
 windows=${WINDOWS:-1024 4096}
 kernels=${KERNELS:-native java}
 configs=${CONFIGS:-plain fec aes fec+aes}
+sessions=${SESSIONS:-64}
+session_bytes=${SESSION_BYTES:-4194304}
 java_flags=${JAVA_FLAGS:-}
 kcp=$root/bin/kcp
 mkdir -p "$root/target"
@@ -140,5 +145,33 @@ for wnd in $windows; do
         done
       done
     fi
+  done
+done
+
+# Aggregate MB/s of one --sessions run after a warm-up one, or FAIL.
+aggregate() { # impl op flags...
+  local impl=$1 op=$2; shift 2
+  local out
+  out=$(runs "$impl" 2 --op "$op" --bytes "$session_bytes" --sessions "$sessions" "$@")
+  grep -q FAIL <<<"$out" && { echo FAIL; return; }
+  grep '^RESULT' <<<"$out" | tail -1 | grep ' ok=true ' | sed -n 's/.* mbps=\([0-9.]*\).*/\1/p' \
+    | awk '{printf "%.1f\n", $1 / 8} END {if (NR == 0) print "FAIL"}'
+}
+
+echo
+echo "$sessions concurrent sessions, $((session_bytes / 1048576)) MiB each way per session, window 1024: aggregate MB/s"
+printf '%-8s %-12s %9s %9s %9s %9s\n' config impl "up MB/s" "down MB/s" "up/go" "down/go"
+for cfg in plain fec+aes; do
+  read -r -a flags <<<"$(flags_of "$cfg")"
+  flags=(--mode manual --nodelay 1 --interval 10 --resend 2 --nc 1 --sndwnd 1024 --rcvwnd 1024
+         --mtu 1400 --key bench "${flags[@]}")
+  for impl in "${impls[@]}"; do
+    start_server "$impl" "${flags[@]}"
+    up=$(aggregate "$impl" upload "${flags[@]}")
+    down=$(aggregate "$impl" download "${flags[@]}")
+    stop_server
+    if [ "$impl" = go ]; then go_up=$up go_down=$down; fi
+    printf '%-8s %-12s %9s %9s %9s %9s\n' "$cfg" "$impl" "$up" "$down" \
+      "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")"
   done
 done

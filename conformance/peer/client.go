@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sort"
+	"sync"
 	"time"
 
 	kcp "github.com/xtaci/kcp-go/v5"
@@ -45,6 +46,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // runClient performs one request and prints RESULT; the return value is the exit code.
 func runClient(o *options) int {
+	if o.sessions > 1 {
+		return runSessions(o)
+	}
 	res := &result{op: o.op}
 	start := time.Now()
 	deadline := start.Add(o.timeout)
@@ -66,6 +70,45 @@ func runClient(o *options) int {
 		return 1
 	}
 	fmt.Println(res.line(true))
+	return 0
+}
+
+// runSessions makes the request on --sessions concurrent sessions and prints one aggregate
+// RESULT line: the bytes of all of them over the wall time of the whole run.
+func runSessions(o *options) int {
+	start := time.Now()
+	deadline := start.Add(o.timeout)
+	results := make([]*result, o.sessions)
+	errs := make([]error, o.sessions)
+	var wg sync.WaitGroup
+	for i := range results {
+		results[i] = &result{op: o.op}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = clientRun(o, deadline, time.Now(), results[i])
+		}(i)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	ok := true
+	var total uint64
+	for i, r := range results {
+		total += r.bytes
+		if errs[i] != nil {
+			ok = false
+			fmt.Fprintf(os.Stderr, "client %d: %v\n", i, errs[i])
+		}
+	}
+	mbps := 0.0
+	if elapsed > 0 {
+		mbps = float64(total) * 8 / 1e6 / elapsed.Seconds()
+	}
+	fmt.Printf("RESULT op=%s sessions=%d bytes=%d ok=%t ms=%d mbps=%.3f\n", o.op, o.sessions, total, ok,
+		elapsed.Milliseconds(), mbps)
+	if !ok {
+		return 1
+	}
 	return 0
 }
 

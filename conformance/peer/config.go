@@ -26,7 +26,7 @@ type options struct {
 	timeout, idle                 time.Duration
 	op                            string
 	bytes                         uint64
-	chunk, count                  int
+	chunk, count, sessions        int
 }
 
 func parseOptions(role string, args []string) (*options, error) {
@@ -57,6 +57,7 @@ func parseOptions(role string, args []string) (*options, error) {
 	fs.Uint64Var(&o.bytes, "bytes", 1<<20, "client: payload bytes for echo/upload/download")
 	fs.IntVar(&o.chunk, "chunk", 32768, "client: bytes per Write")
 	fs.IntVar(&o.count, "count", 100, "client: ping messages")
+	fs.IntVar(&o.sessions, "sessions", 1, "client: concurrent sessions, each making the request; one aggregate RESULT line")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -88,6 +89,8 @@ func parseOptions(role string, args []string) (*options, error) {
 		return nil, fmt.Errorf("client needs --remote HOST:PORT")
 	case role == "client" && !map[string]bool{"echo": true, "upload": true, "download": true, "ping": true}[o.op]:
 		return nil, fmt.Errorf("unknown --op %q", o.op)
+	case o.sessions < 1 || o.sessions > 1024:
+		return nil, fmt.Errorf("--sessions must be 1 to 1024, got %d", o.sessions)
 	}
 	return o, nil
 }

@@ -92,6 +92,8 @@ public final class Main {
             "  --count N           ping messages (default 100)",
             "  --seed N            seed of the payload stream (default 1)",
             "  --timeout S         whole run; failure on expiry (default 60)",
+            "  --sessions N        make the request on N sessions at once, one aggregate RESULT",
+            "                      line (bytes of all over the wall time; default 1)",
             "  --repeat N          run the request N times, one RESULT line each (default 1; the",
             "                      first run of a JVM pays its warm-up: for measurements)",
             SNMP_HELP,
@@ -305,7 +307,7 @@ public final class Main {
     private static int client(String[] args, Op fixedOp, PrintStream out, PrintStream err) {
         List<String> own = fixedOp == null
                 ? List.of("remote", "op", "bytes", "chunk", "count", "seed", "timeout", "repeat",
-                        "snmplog", "snmpperiod")
+                        "sessions", "snmplog", "snmpperiod")
                 : List.of("remote", "bytes", "chunk", "seed", "timeout", "snmplog", "snmpperiod");
         Flags f = Flags.parse(args, 1, own);
         Op op = fixedOp != null ? fixedOp : Op.ofClientName(f.string("op", "echo"));
@@ -319,12 +321,17 @@ public final class Main {
                 f.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
                 f.seconds("timeout", 60, 0.001));
         long repeat = fixedOp == null ? f.number("repeat", 1, 1, 1_000_000) : 1;
+        int sessions = fixedOp == null ? (int) f.number("sessions", 1, 1, 1024) : 1;
         String snmpLog = snmpLog(f);
         long snmpPeriod = f.number("snmpperiod", 60, 1, Integer.MAX_VALUE);
         boolean allOk = true;
         String name = fixedOp == null ? "client" : "echo-client";
         try (SnmpLog snmp = SnmpLog.start(snmpLog, snmpPeriod, line -> err.println("kcp " + name + ": " + line))) {
             for (long i = 0; i < repeat; i++) {
+                if (sessions > 1) {
+                    allOk &= concurrently(req, sessions, out, err);
+                    continue;
+                }
                 ClientResult res = PeerClient.run(req, err);
                 if (res.error != null) err.println("client: " + res.error);
                 out.println(res.line());
@@ -333,6 +340,42 @@ public final class Main {
             }
         }
         return allOk ? OK : FAILED;
+    }
+
+    /**
+     * The request on {@code sessions} sessions at once, one thread each; prints one aggregate
+     * RESULT line (the bytes of all of them over the wall time), as kcpgo-peer's --sessions does.
+     */
+    private static boolean concurrently(PeerClient.Request req, int sessions, PrintStream out,
+                                        PrintStream err) {
+        ClientResult[] results = new ClientResult[sessions];
+        Thread[] threads = new Thread[sessions];
+        long start = System.nanoTime();
+        for (int i = 0; i < sessions; i++) {
+            int n = i;
+            threads[i] = new Thread(() -> results[n] = PeerClient.run(req, err), "kcp-client-" + i);
+            threads[i].start();
+        }
+        boolean ok = true;
+        long bytes = 0;
+        for (int i = 0; i < sessions; i++) {
+            try {
+                threads[i].join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            ClientResult r = results[i];
+            if (r.error != null) err.println("client " + i + ": " + r.error);
+            ok &= r.ok;
+            bytes += r.bytes;
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        out.println(String.format(java.util.Locale.ROOT,
+                "RESULT op=%s sessions=%d bytes=%d ok=%b ms=%d mbps=%.3f", req.op().clientName, sessions,
+                bytes, ok, Math.round(secs * 1000), secs > 0 ? bytes * 8 / 1e6 / secs : 0.0));
+        out.flush();
+        return ok;
     }
 
     /** --snmplog, checked: its directory must exist. */

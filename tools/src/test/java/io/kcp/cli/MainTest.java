@@ -294,6 +294,12 @@ class MainTest {
                 + " rtt_p99_ms=[0-9.]+ rtt_max_ms=[0-9.]+\\R";
         assertTrue(ping.out().matches(pingLine + pingLine), ping.out());
 
+        Run many = new Run().exec(concat(new String[] {"client", "--op", "upload", "--bytes", "64k",
+                "--sessions", "4", "--remote", addr}, session));
+        assertEquals(0, many.status, many.err());
+        assertTrue(many.out().matches("RESULT op=upload sessions=4 bytes=262144 ok=true ms=\\d+ mbps=[0-9.]+\\R"),
+                many.out());
+
         Run wrongKey = new Run().exec("client", "--op", "download", "--remote", addr, "--timeout", "0.5",
                 "--crypt", "xor", "--key", "wrong", "--mode", "fast3");
         assertEquals(1, wrongKey.status);

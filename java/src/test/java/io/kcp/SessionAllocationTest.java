@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,80 @@ class SessionAllocationTest {
                 SessionTestKit.fast().crypt("aes-128", "k").fec(10, 3).build()}) {
             measure(cfg);
         }
+    }
+
+    /**
+     * A conversation of small requests and replies allocates nothing on any thread, the
+     * application's included: the reader's wait, the byte[] and ByteBuffer calls, the hand-offs.
+     */
+    @Test
+    void pingRoundTripsAllocateNothingOnAnyThread() throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        KcpConfig cfg = SessionTestKit.fast().build();
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
+             KcpSession c = Kcp.dial(addressOf(l), cfg)) {
+            c.write(ByteBuffer.wrap(new byte[64]));
+            KcpSession s = l.accept(Duration.ofSeconds(5));
+            AtomicLongArray echoAllocated = new AtomicLongArray(2);
+            int[] echoCount = new int[1];
+            Thread echo = new Thread(() -> {
+                byte[] b = new byte[64];
+                try {
+                    while (true) {
+                        for (int got = 0; got < b.length; ) got += s.read(b, got, b.length - got);
+                        s.write(b, 0, b.length);
+                        int n = ++echoCount[0];
+                        if (n == WARM_PINGS) echoAllocated.set(0, mx.getThreadAllocatedBytes(Thread.currentThread().getId()));
+                        if (n == WARM_PINGS + PINGS) echoAllocated.set(1, mx.getThreadAllocatedBytes(Thread.currentThread().getId()));
+                    }
+                } catch (Exception e) {
+                    // closed at the end
+                }
+            });
+            echo.setDaemon(true);
+            echo.start();
+            ByteBuffer ping = ByteBuffer.allocate(64);
+            readFully(c, ping); // the first message's echo
+            pingPong(c, ping, WARM_PINGS);
+            List<Thread> transport = transportThreads();
+            long[] before = allocated(mx, transport);
+            long me0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            pingPong(c, ping, PINGS);
+            long me1 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long[] after = allocated(mx, transport);
+            c.setReadTimeout(Duration.ofSeconds(5));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (echoAllocated.get(1) == 0 && System.nanoTime() < end) Thread.sleep(1);
+
+            StringBuilder detail = new StringBuilder("client=" + (me1 - me0) + " echo="
+                    + (echoAllocated.get(1) - echoAllocated.get(0)) + " ");
+            long bytes = (me1 - me0) + (echoAllocated.get(1) - echoAllocated.get(0));
+            for (int i = 0; i < transport.size(); i++) {
+                bytes += after[i] - before[i];
+                detail.append(transport.get(i).getName()).append('=').append(after[i] - before[i]).append(' ');
+            }
+            assertTrue(echoAllocated.get(1) != 0, "the echo thread did not finish");
+            // anything per call or per datagram (a wrapper, a wait node, a view) costs 16+ B per
+            // round trip; the allowance is for a contended lock's 32-byte node now and then
+            assertTrue((double) bytes / PINGS < 8.0, bytes + " B over " + PINGS + " round trips: " + detail);
+        }
+    }
+
+    private static final int WARM_PINGS = 50_000;
+    private static final int PINGS = 5_000;
+
+    private static void pingPong(KcpSession c, ByteBuffer ping, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            ping.clear();
+            c.write(ping);
+            readFully(c, ping);
+        }
+    }
+
+    private static void readFully(KcpSession s, ByteBuffer b) throws Exception {
+        b.clear();
+        while (b.hasRemaining()) s.read(b);
     }
 
     private static void measure(KcpConfig cfg) throws Exception {

@@ -35,10 +35,11 @@ import java.util.TreeMap;
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.kcp.bench.PingTail [pings, default 20000] [warm, default 20000] [cold, default 2000]
- *     [kernels, default native,java]</pre>
+ *     [kernels, default native,java] [warm-up round trips, default 0]</pre>
  *
  * <p>Sessions: kcp-go's fast3 (nodelay 1, interval 10, resend 2, nc 1), no crypto, no FEC,
- * windows 1024. JVM options given to this JVM (e.g. {@code -Xlog:gc}) go to the children too.
+ * windows 1024. With a warm-up, each JVM first runs {@link Kcp#warmUp} with that many round
+ * trips (its own sessions, closed before the cold ones start). JVM options given to this JVM (e.g. {@code -Xlog:gc}) go to the children too.
  */
 public final class PingTail {
 
@@ -53,14 +54,16 @@ public final class PingTail {
         int warm = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int cold = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
         String kernels = args.length > 3 ? args[3] : "native,java";
+        int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         System.out.printf(Locale.ROOT, "64-byte ping on loopback, %d cores, fast3, no crypto, no FEC;"
                 + " cold: first %d round trips of a fresh JVM; warm: %d after %d more%n",
                 Runtime.getRuntime().availableProcessors(), cold, pings, warm);
         System.out.printf(Locale.ROOT, "%-7s %-5s %8s %8s %8s %8s   %s%n",
                 "kernel", "phase", "p50 us", "p99 us", "p99.9 us", "max us", "");
+        if (warmUp > 0) System.out.printf(Locale.ROOT, "(each JVM first ran Kcp.warmUp with %d round trips)%n", warmUp);
         List<String> allocLines = new ArrayList<>();
         for (String kernel : kernels.split(",")) {
-            Map<String, String> r = runChild(kernel, pings, warm, cold);
+            Map<String, String> r = runChild(kernel, pings, warm, cold, warmUp);
             if (r == null) {
                 System.out.printf(Locale.ROOT, "%-7s failed%n", kernel);
                 continue;
@@ -69,7 +72,8 @@ public final class PingTail {
                 System.out.printf(Locale.ROOT, "%-7s %-5s %8s %8s %8s %8s   %s%n", kernel, phase,
                         r.get(phase + ".p50"), r.get(phase + ".p99"), r.get(phase + ".p999"),
                         r.get(phase + ".max"), phase.equals("warm") ? "gc during warm: "
-                                + r.get("gc.count") + " collections, " + r.get("gc.ms") + " ms" : "");
+                                + r.get("gc.count") + " collections, " + r.get("gc.ms") + " ms"
+                                : warmUp > 0 ? "after a warm-up of " + r.get("warmup.ms") + " ms" : "");
             }
             StringBuilder a = new StringBuilder(String.format(Locale.ROOT, "%-7s", kernel));
             for (Map.Entry<String, String> e : r.entrySet()) {
@@ -85,8 +89,8 @@ public final class PingTail {
     }
 
     /** Runs one kernel in a fresh JVM with this JVM's options; its RESULT key=value pairs. */
-    private static Map<String, String> runChild(String kernel, int pings, int warm, int cold)
-            throws IOException, InterruptedException {
+    private static Map<String, String> runChild(String kernel, int pings, int warm, int cold,
+                                                int warmUp) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -99,6 +103,7 @@ public final class PingTail {
         cmd.add(Integer.toString(pings));
         cmd.add(Integer.toString(warm));
         cmd.add(Integer.toString(cold));
+        cmd.add(Integer.toString(warmUp));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Map<String, String> result = null;
         try (BufferedReader in = new BufferedReader(
@@ -123,11 +128,15 @@ public final class PingTail {
         int pings = Integer.parseInt(args[2]);
         int warm = Integer.parseInt(args[3]);
         int cold = Integer.parseInt(args[4]);
+        int warmUp = Integer.parseInt(args[5]);
         KcpConfig cfg = KcpConfig.builder().kernel(kernel).mode(KcpMode.FAST3).crypt("null", "")
                 .fec(0, 0).windows(1024, 1024).build();
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         StringBuilder out = new StringBuilder("RESULT");
+        long w0 = System.nanoTime();
+        Kcp.warmUp(cfg, warmUp);
+        out.append(String.format(Locale.ROOT, " warmup.ms=%.0f", (System.nanoTime() - w0) / 1e6));
         try (KcpListener l = Kcp.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), cfg);
              KcpSession c = Kcp.dial(l.localAddress(), cfg)) {
             ByteBuffer ping = ByteBuffer.allocate(SIZE);

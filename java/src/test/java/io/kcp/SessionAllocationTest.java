@@ -2,6 +2,7 @@ package io.kcp;
 
 import static io.kcp.SessionTestKit.addressOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,6 +34,9 @@ class SessionAllocationTest {
     /**
      * A conversation of small requests and replies allocates nothing on any thread, the
      * application's included: the reader's wait, the byte[] and ByteBuffer calls, the hand-offs.
+     * Anything per call or per datagram (a wrapper, a wait node, a view) would cost 16+ B per
+     * round trip on some thread in every window; a contended lock's 32-byte node now and then
+     * (threads preempted on a loaded machine) is allowed for, and a window may be retried.
      */
     @Test
     void pingRoundTripsAllocateNothingOnAnyThread() throws Exception {
@@ -44,48 +47,41 @@ class SessionAllocationTest {
              KcpSession c = Kcp.dial(addressOf(l), cfg)) {
             c.write(ByteBuffer.wrap(new byte[64]));
             KcpSession s = l.accept(Duration.ofSeconds(5));
-            AtomicLongArray echoAllocated = new AtomicLongArray(2);
-            int[] echoCount = new int[1];
             Thread echo = new Thread(() -> {
                 byte[] b = new byte[64];
                 try {
                     while (true) {
                         for (int got = 0; got < b.length; ) got += s.read(b, got, b.length - got);
                         s.write(b, 0, b.length);
-                        int n = ++echoCount[0];
-                        if (n == WARM_PINGS) echoAllocated.set(0, mx.getThreadAllocatedBytes(Thread.currentThread().getId()));
-                        if (n == WARM_PINGS + PINGS) echoAllocated.set(1, mx.getThreadAllocatedBytes(Thread.currentThread().getId()));
                     }
                 } catch (Exception e) {
                     // closed at the end
                 }
-            });
+            }, "echo");
             echo.setDaemon(true);
             echo.start();
             ByteBuffer ping = ByteBuffer.allocate(64);
             readFully(c, ping); // the first message's echo
             pingPong(c, ping, WARM_PINGS);
-            List<Thread> transport = transportThreads();
-            long[] before = allocated(mx, transport);
-            long me0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-            pingPong(c, ping, PINGS);
-            long me1 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-            long[] after = allocated(mx, transport);
-            c.setReadTimeout(Duration.ofSeconds(5));
-            long end = System.nanoTime() + 5_000_000_000L;
-            while (echoAllocated.get(1) == 0 && System.nanoTime() < end) Thread.sleep(1);
-
-            StringBuilder detail = new StringBuilder("client=" + (me1 - me0) + " echo="
-                    + (echoAllocated.get(1) - echoAllocated.get(0)) + " ");
-            long bytes = (me1 - me0) + (echoAllocated.get(1) - echoAllocated.get(0));
-            for (int i = 0; i < transport.size(); i++) {
-                bytes += after[i] - before[i];
-                detail.append(transport.get(i).getName()).append('=').append(after[i] - before[i]).append(' ');
+            List<Thread> threads = transportThreads();
+            threads.add(echo);
+            threads.add(Thread.currentThread());
+            String worst = null;
+            for (int window = 0; window < 3; window++) {
+                long[] before = allocated(mx, threads);
+                pingPong(c, ping, PINGS);
+                long[] after = allocated(mx, threads);
+                StringBuilder detail = new StringBuilder();
+                boolean ok = true;
+                for (int i = 0; i < threads.size(); i++) {
+                    long b = after[i] - before[i];
+                    ok &= (double) b / PINGS < 8.0;
+                    detail.append(threads.get(i).getName()).append('=').append(b).append(' ');
+                }
+                if (ok) return;
+                worst = detail.toString();
             }
-            assertTrue(echoAllocated.get(1) != 0, "the echo thread did not finish");
-            // anything per call or per datagram (a wrapper, a wait node, a view) costs 16+ B per
-            // round trip; the allowance is for a contended lock's 32-byte node now and then
-            assertTrue((double) bytes / PINGS < 8.0, bytes + " B over " + PINGS + " round trips: " + detail);
+            fail("bytes allocated over " + PINGS + " round trips, in each of 3 windows; the last: " + worst);
         }
     }
 

@@ -5,6 +5,8 @@ import io.kcp.kernel.Kernel;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counters;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -190,8 +192,11 @@ public final class Kcp {
      * on loopback in this JVM with {@code config}'s settings (kernel, cipher, FEC, mode), exchange
      * {@code roundTrips} 64-byte messages one at a time, then close. A fresh JVM runs its first
      * few thousand round trips in the interpreter and in code compiled in haste, while the JIT
-     * compiles the rest on the same cores: their p99 is several times a warm one's. Ten
-     * thousand round trips (about half a second) get the session's paths compiled fully.
+     * compiles the rest on the same cores: their p99 is several times a warm one's. Thirty
+     * thousand round trips (about a second on loopback) get the session's paths through the
+     * optimizing compiler; ten thousand do most of it. Then it waits (up to two seconds) until
+     * the JIT has finished the compiles they asked for. The round trips are spread over a few
+     * sessions one after another, so that what only a new session does stays compiled too.
      *
      * <p>The exchange counts in {@link #counters()} like any other session's traffic.
      *
@@ -204,8 +209,48 @@ public final class Kcp {
         if (roundTrips < 0) throw new IllegalArgumentException("roundTrips must be >= 0, got " + roundTrips);
         if (roundTrips == 0) return;
         Instant deadline = Instant.now().plus(WARM_UP_LIMIT);
-        try (KcpListener l = listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
-             KcpSession c = dial(l.localAddress(), config)) {
+        try (KcpListener l = listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config)) {
+            // Several sessions one after another: the JIT compiles what it saw, and a path that
+            // only a new session or socket takes (the first datagram to a new address, say)
+            // would otherwise be compiled out, and the real sessions' first datagrams would send
+            // that code back to the interpreter.
+            for (int i = 0; i < WARM_UP_SESSIONS; i++) {
+                int n = roundTrips / WARM_UP_SESSIONS + (i < roundTrips % WARM_UP_SESSIONS ? 1 : 0);
+                warmUpSession(l, config, n, deadline);
+            }
+        }
+        awaitQuietCompiler();
+    }
+
+    /**
+     * Waits (at most {@link #WARM_UP_SETTLE}) until the JIT has finished what the warm-up gave it:
+     * its optimizing compiles finish after the round trips that asked for them, and would
+     * otherwise take the cores from the first real ones.
+     */
+    private static void awaitQuietCompiler() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) return;
+        long end = System.nanoTime() + WARM_UP_SETTLE.toNanos();
+        long last = jit.getTotalCompilationTime();
+        try {
+            while (System.nanoTime() - end < 0) {
+                Thread.sleep(50);
+                long now = jit.getTotalCompilationTime();
+                if (now == last) return;
+                last = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The longest a warm-up waits for the JIT to finish. */
+    private static final Duration WARM_UP_SETTLE = Duration.ofSeconds(2);
+
+    /** One session of {@link #warmUp}: {@code roundTrips} echoed 64-byte messages. */
+    private static void warmUpSession(KcpListener l, KcpConfig config, int roundTrips,
+                                      Instant deadline) throws IOException {
+        try (KcpSession c = dial(l.localAddress(), config)) {
             c.setDeadline(deadline);
             ByteBuffer ping = ByteBuffer.allocate(64);
             c.write(ping);
@@ -239,6 +284,9 @@ public final class Kcp {
             }
         }
     }
+
+    /** Sessions a warm-up runs, one after another. */
+    private static final int WARM_UP_SESSIONS = 4;
 
     /** The longest a warm-up may take. */
     private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);

@@ -67,8 +67,8 @@ public final class Main {
             "  --idle S            close a session after S seconds without progress (default 15)",
             "  --timeout S         stop after S seconds (default 0: run until killed)",
             "  --warmup N          first exchange N small messages over loopback in this JVM, so",
-            "                      that the JIT has compiled the datapath (default 0; 10000 take",
-            "                      about half a second)",
+            "                      that the JIT has compiled the datapath (default 0; 30000 take",
+            "                      about a second)",
             SNMP_HELP,
             CONFIG_HELP);
 
@@ -100,8 +100,8 @@ public final class Main {
             "  --repeat N          run the request N times, one RESULT line each (default 1; the",
             "                      first run of a JVM pays its warm-up: for measurements)",
             "  --warmup N          first exchange N small messages over loopback in this JVM, so",
-            "                      that the JIT has compiled the datapath (default 10000 for ping,",
-            "                      about half a second; 0 otherwise)",
+            "                      that the JIT has compiled the datapath (default 30000 for ping,",
+            "                      about a second; 0 otherwise)",
             SNMP_HELP,
             CONFIG_HELP);
 
@@ -355,7 +355,7 @@ public final class Main {
     }
 
     /** Round trips a ping client runs on loopback first, unless --warmup says otherwise. */
-    static final int DEFAULT_PING_WARM_UP = 10_000;
+    static final int DEFAULT_PING_WARM_UP = 30_000;
 
     /**
      * {@link Kcp#warmUp}, then zeroed counters, so that the SNMP log shows the real traffic

@@ -33,7 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 
@@ -72,8 +73,8 @@ public final class KcpSession implements ByteChannel {
 
     // everything below is guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readable = lock.newCondition();
-    private final Condition writable = lock.newCondition();
+    private final Waiters readers = new Waiters();
+    private final Waiters writers = new Waiters();
     private final Arq arq;
     private final OutboundPipeline outbound;
     private final InboundPipeline inbound;
@@ -83,6 +84,8 @@ public final class KcpSession implements ByteChannel {
     private final PeerEvidence evidence = new PeerEvidence();
     private final ChecksumAlarm checksumAlarm = new ChecksumAlarm("dialed session");
     private ByteBuffer readRemainder = ByteBuffer.allocate(0);
+    private final AtomicReference<ByteBuffer> spareReadView = new AtomicReference<>();
+    private final AtomicReference<ByteBuffer> spareWriteView = new AtomicReference<>();
     private boolean ackNoDelay;
     private boolean writeDelay;
     private int inputNow;
@@ -195,7 +198,8 @@ public final class KcpSession implements ByteChannel {
     private boolean input(ByteBuffer datagram, boolean decrypted) {
         Throwable fault = null;
         boolean took = false;
-        lock.lock();
+        Thread reader = null;
+        lockSession();
         try {
             if (closed) return false;
             long now = System.nanoTime();
@@ -215,13 +219,14 @@ public final class KcpSession implements ByteChannel {
                 lastInputNanos = now;
                 wakeTimer();
             }
-            if (arq.peekSize() > 0) readable.signalAll();
-            if (windowHasRoom()) writable.signalAll();
+            if (arq.peekSize() > 0) reader = readers.wakeAllButOne();
+            if (windowHasRoom()) writers.wakeAll();
         } catch (Throwable t) {
             fault = t;
         } finally {
             lock.unlock();
         }
+        if (reader != null) LockSupport.unpark(reader); // after the unlock: it finds the lock free
         if (fault != null) fail(internalError("receiving", fault));
         return took;
     }
@@ -249,7 +254,7 @@ public final class KcpSession implements ByteChannel {
                 return DONE;
             }
             IOException ending;
-            lock.lock();
+            lockSession();
             try {
                 if (closed) return DONE;
                 ending = due(nowNanos);
@@ -259,7 +264,7 @@ public final class KcpSession implements ByteChannel {
                     segmentCounters.sync(arq, counters);
                     ending = deadLink();
                     if (ending == null) {
-                        if (windowHasRoom()) writable.signalAll();
+                        if (windowHasRoom()) writers.wakeAll();
                         if (quiet()) {
                             // Nothing to send, acknowledge or probe: no flush is needed until
                             // input, a write or a read wakes the timer (wakeTimer).
@@ -392,7 +397,7 @@ public final class KcpSession implements ByteChannel {
     public int read(ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) return 0;
         long start = System.nanoTime();
-        lock.lock();
+        lockSession();
         try {
             boolean waited = false;
             while (true) {
@@ -418,7 +423,7 @@ public final class KcpSession implements ByteChannel {
                     wakeTimer(); // the receive window may have reopened: tell the peer
                     return n;
                 }
-                await(readable, deadline(start, readTimeoutNanos, readDeadline), "read");
+                await(readers, deadline(start, readTimeoutNanos, readDeadline), "read");
                 waited = true;
             }
         } finally {
@@ -445,7 +450,25 @@ public final class KcpSession implements ByteChannel {
      * @throws IOException as {@link #read(ByteBuffer)}
      */
     public int read(byte[] b, int off, int len) throws IOException {
-        return read(ByteBuffer.wrap(b, off, len));
+        ByteBuffer v = view(spareReadView, b, off, len);
+        try {
+            return read(v);
+        } finally {
+            spareReadView.set(v);
+        }
+    }
+
+    /**
+     * A heap buffer over {@code b[off, off+len)}: the spare one if it wraps {@code b} (an
+     * application reading or writing through the same array again allocates nothing), else a new
+     * one. Taken from {@code spare} while in use, so concurrent calls never share one.
+     */
+    private static ByteBuffer view(AtomicReference<ByteBuffer> spare, byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        ByteBuffer v = spare.getAndSet(null);
+        if (v == null || v.array() != b) v = ByteBuffer.wrap(b);
+        v.clear().limit(off + len).position(off);
+        return v;
     }
 
     /**
@@ -464,7 +487,7 @@ public final class KcpSession implements ByteChannel {
         int total = src.remaining();
         if (total == 0) return 0;
         long start = System.nanoTime();
-        lock.lock();
+        lockSession();
         try {
             boolean waited = false;
             while (true) {
@@ -473,7 +496,7 @@ public final class KcpSession implements ByteChannel {
                     queue(src);
                     if (!src.hasRemaining()) break;
                 } else {
-                    await(writable, deadline(start, writeTimeoutNanos, writeDeadline), "write");
+                    await(writers, deadline(start, writeTimeoutNanos, writeDeadline), "write");
                     waited = true;
                 }
             }
@@ -517,7 +540,12 @@ public final class KcpSession implements ByteChannel {
      * @throws IOException as {@link #write(ByteBuffer)}
      */
     public void write(byte[] b, int off, int len) throws IOException {
-        write(ByteBuffer.wrap(b, off, len));
+        ByteBuffer v = view(spareWriteView, b, off, len);
+        try {
+            write(v);
+        } finally {
+            spareWriteView.set(v);
+        }
     }
 
     /**
@@ -530,24 +558,64 @@ public final class KcpSession implements ByteChannel {
         return d;
     }
 
-    /** Waits for a signal on {@code c} (or the deadline). Under lock. */
-    private void await(Condition c, long deadline, String what) throws IOException {
-        try {
-            if (deadline == 0) {
-                c.await();
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException(what + " timed out (conv "
-                            + Integer.toUnsignedString(conv) + ")");
-                }
-                c.awaitNanos(left);
+    /**
+     * Waits to be woken through {@code waiters} (or until the deadline), with the lock released
+     * meanwhile; may return early, callers look again. Allocates nothing. Under lock.
+     */
+    private void await(Waiters waiters, long deadline, String what) throws IOException {
+        long left = 0;
+        if (deadline != 0) {
+            left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException(what + " timed out (conv "
+                        + Integer.toUnsignedString(conv) + ")");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        Thread me = Thread.currentThread();
+        if (!me.isInterrupted()) {
+            waiters.add(me);
+            lock.unlock();
+            try {
+                if (deadline == 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, left);
+                }
+            } finally {
+                lockSession();
+                waiters.remove(me);
+            }
+        }
+        if (Thread.interrupted()) {
+            me.interrupt();
             throw new java.io.InterruptedIOException(what + " interrupted (conv "
                     + Integer.toUnsignedString(conv) + ")");
         }
+    }
+
+    /**
+     * Takes the session's lock. Its holders keep it for microseconds, and a contended
+     * {@code lock()} parks (a wake-up later) and queues a new node in the JDK's lock code: first
+     * a few microseconds of {@code tryLock}.
+     */
+    private void lockSession() {
+        if (lock.tryLock()) return;
+        long end = System.nanoTime() + LOCK_SPIN_NANOS;
+        do {
+            for (int i = 0; i < 16; i++) {
+                Thread.onSpinWait();
+                if (lock.tryLock()) return;
+            }
+        } while (System.nanoTime() - end < 0);
+        lock.lock();
+    }
+
+    /** How long {@link #lockSession} tries before it queues. */
+    private static final long LOCK_SPIN_NANOS = 10_000;
+
+    /** Wakes every waiting reader. Under lock. */
+    private void wakeReaders() {
+        readers.wakeAll();
     }
 
     /** The exception a call on an ended session gets: why it ended. Under lock. */
@@ -615,8 +683,8 @@ public final class KcpSession implements ByteChannel {
             }
             closed = true;
             failure = cause;
-            readable.signalAll();
-            writable.signalAll();
+            wakeReaders();
+            writers.wakeAll();
             arq.close();
             outbound.close();
             inbound.close();
@@ -818,8 +886,8 @@ public final class KcpSession implements ByteChannel {
         lock.lock();
         try {
             change.run();
-            readable.signalAll();
-            writable.signalAll();
+            wakeReaders();
+            writers.wakeAll();
         } finally {
             lock.unlock();
         }

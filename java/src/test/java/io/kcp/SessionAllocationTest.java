@@ -2,6 +2,7 @@ package io.kcp;
 
 import static io.kcp.SessionTestKit.addressOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -28,6 +29,76 @@ class SessionAllocationTest {
                 SessionTestKit.fast().crypt("aes-128", "k").fec(10, 3).build()}) {
             measure(cfg);
         }
+    }
+
+    /**
+     * A conversation of small requests and replies allocates nothing on any thread, the
+     * application's included: the reader's wait, the byte[] and ByteBuffer calls, the hand-offs.
+     * Anything per call or per datagram (a wrapper, a wait node, a view) would cost 16+ B per
+     * round trip on some thread in every window; a contended lock's 32-byte node now and then
+     * (threads preempted on a loaded machine) is allowed for, and a window may be retried.
+     */
+    @Test
+    void pingRoundTripsAllocateNothingOnAnyThread() throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        KcpConfig cfg = SessionTestKit.fast().build();
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg);
+             KcpSession c = Kcp.dial(addressOf(l), cfg)) {
+            c.write(ByteBuffer.wrap(new byte[64]));
+            KcpSession s = l.accept(Duration.ofSeconds(5));
+            Thread echo = new Thread(() -> {
+                byte[] b = new byte[64];
+                try {
+                    while (true) {
+                        for (int got = 0; got < b.length; ) got += s.read(b, got, b.length - got);
+                        s.write(b, 0, b.length);
+                    }
+                } catch (Exception e) {
+                    // closed at the end
+                }
+            }, "echo");
+            echo.setDaemon(true);
+            echo.start();
+            ByteBuffer ping = ByteBuffer.allocate(64);
+            readFully(c, ping); // the first message's echo
+            pingPong(c, ping, WARM_PINGS);
+            List<Thread> threads = transportThreads();
+            threads.add(echo);
+            threads.add(Thread.currentThread());
+            String worst = null;
+            for (int window = 0; window < 3; window++) {
+                long[] before = allocated(mx, threads);
+                pingPong(c, ping, PINGS);
+                long[] after = allocated(mx, threads);
+                StringBuilder detail = new StringBuilder();
+                boolean ok = true;
+                for (int i = 0; i < threads.size(); i++) {
+                    long b = after[i] - before[i];
+                    ok &= (double) b / PINGS < 8.0;
+                    detail.append(threads.get(i).getName()).append('=').append(b).append(' ');
+                }
+                if (ok) return;
+                worst = detail.toString();
+            }
+            fail("bytes allocated over " + PINGS + " round trips, in each of 3 windows; the last: " + worst);
+        }
+    }
+
+    private static final int WARM_PINGS = 50_000;
+    private static final int PINGS = 5_000;
+
+    private static void pingPong(KcpSession c, ByteBuffer ping, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            ping.clear();
+            c.write(ping);
+            readFully(c, ping);
+        }
+    }
+
+    private static void readFully(KcpSession s, ByteBuffer b) throws Exception {
+        b.clear();
+        while (b.hasRemaining()) s.read(b);
     }
 
     private static void measure(KcpConfig cfg) throws Exception {

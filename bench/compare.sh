@@ -37,7 +37,15 @@ peer=$("$root/conformance/peer/build.sh" "$root/target/kcpgo-peer")
 
 work=$(mktemp -d)
 srv_pid=
-cleanup() { [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null; rm -rf "$work"; }
+# A FAIL in the table keeps the clients' and the servers' stderr for a look afterwards.
+cleanup() {
+  [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
+  if [ -f "$work/failed" ]; then
+    cat "$work"/cli.err "$work"/srv.err.* > "$root/target/compare-failures.log" 2>/dev/null
+    echo "some figures are FAIL: the programs' stderr is in target/compare-failures.log" >&2
+  fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 flags_of() { # config
@@ -63,12 +71,13 @@ start_server() { # impl flags...
   local impl=$1; shift
   rm -f "$work/srv.out"
   # shellcheck disable=SC2046 # the command is a word list
-  $(cmd_of "$impl" server) --listen 127.0.0.1:0 "$@" >"$work/srv.out" 2>"$work/srv.err" &
+  srv_n=$((${srv_n:-0} + 1))
+  $(cmd_of "$impl" server) --listen 127.0.0.1:0 "$@" >"$work/srv.out" 2>"$work/srv.err.$srv_n" &
   srv_pid=$!
   local tries=0
   until grep -q '^LISTENING ' "$work/srv.out" 2>/dev/null; do
     tries=$((tries + 1))
-    [ $tries -le 300 ] || { cat "$work/srv.err" >&2; echo "server did not start" >&2; exit 1; }
+    [ $tries -le 300 ] || { cat "$work/srv.err.$srv_n" >&2; echo "server did not start" >&2; exit 1; }
     sleep 0.05
   done
   addr=$(sed -n 's/^LISTENING addr=//p' "$work/srv.out")
@@ -82,10 +91,11 @@ runs() { # impl n flags...
   # shellcheck disable=SC2046
   if [ "$impl" = go ]; then
     for ((i = 0; i < n; i++)); do
-      $(cmd_of go client) --remote "$addr" --timeout 120 "$@" 2>>"$work/cli.err" || echo FAIL
+      $(cmd_of go client) --remote "$addr" --timeout 120 "$@" 2>>"$work/cli.err" || { echo FAIL; touch "$work/failed"; }
     done
   else
-    $(cmd_of "$impl" client) --remote "$addr" --timeout 120 --repeat "$n" "$@" 2>>"$work/cli.err" || echo FAIL
+    $(cmd_of "$impl" client) --remote "$addr" --timeout 120 --repeat "$n" "$@" 2>>"$work/cli.err" \
+      || { echo FAIL; touch "$work/failed"; }
   fi
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds kcpgo-peer offline against Debian's kcp-go 5.6.1 (GOPATH mode, see PEER.md).
+# Builds kcpgo-peer offline against Debian's kcp-go 5.6.1 (GOPATH mode: see README.md beside this script).
 # Usage: build.sh [OUTPUT]   (default: <repo>/target/kcpgo-peer). Prints the binary's path.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,5 +1,5 @@
 /*
- * kcp-go 5.6.1's FEC encoder (WIRE.md §4) for fuzz_inbound.c's peer: every datagram becomes a
+ * kcp-go 5.6.1's FEC encoder (docs/wire.md, "FEC (Reed-Solomon)") for fuzz_inbound.c's peer: every datagram becomes a
  * data shard (seqid, 0xF1, size = 2 + KCP bytes); after ds of them come ps parity shards, RS
  * over the data shards from their size field on, zero-padded to the longest. seqid wraps at
  * paws, a multiple of ds+ps, so groups stay aligned. It also remembers the recent data shards

@@ -159,7 +159,7 @@ def arq_seeds():
     peer = bytes([0x1C, 0x00, 0x01]) + u16(3000) + bytes([10])  # B sends too
     recv = bytes([0x06, 0x00])
     write("fuzz_arq_input", "loopback", head + send + loop + lossy + loop + peer + loop + recv)
-    # a PUSH "hello kcp" datagram (WIRE.md §2) with the conv patched in, then recv and flush
+    # a PUSH "hello kcp" datagram (docs/wire.md, "A KCP segment") with the conv patched in, then recv and flush
     dg = u32(0) + bytes([81, 0]) + u16(1024) + u32(4) + u32(0) + u32(0) + u32(9) + b"hello kcp"
     write("fuzz_arq_input", "hello", head + bytes([0x10]) + u16(len(dg)) + dg + recv +
           bytes([0x08, 10]))

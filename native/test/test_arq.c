@@ -1,4 +1,4 @@
-/* ctest: the C ARQ kernel against kcp-go facts (WIRE.md §2) and a lossy loopback transfer. */
+/* ctest: the C ARQ kernel against kcp-go facts (docs/wire.md, "A KCP segment") and a lossy loopback transfer. */
 #include "kcp/arq.h"
 #include "test_support.h"
 
@@ -27,7 +27,7 @@ static void clear(kcp_arq *k) {
 }
 
 static void test_wire_example(void) {
-    /* WIRE.md §2: conv 0x7aa6ad5a, PUSH, wnd 1024, ts 4, sn 0, una 0, "hello kcp" */
+    /* docs/wire.md, "A KCP segment": conv 0x7aa6ad5a, PUSH, wnd 1024, ts 4, sn 0, una 0, "hello kcp" */
     static const uint8_t expected[] = {0x5a, 0xad, 0xa6, 0x7a, 0x51, 0x00, 0x00, 0x04, 0x04, 0x00, 0x00, 0x00,
                                        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00,
                                        'h',  'e',  'l',  'l',  'o',  ' ',  'k',  'c',  'p'};

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class JavaArqTest {
     private static final int CONV = 0x7aa6ad5a;
     private static final byte[] HELLO = "hello kcp".getBytes(StandardCharsets.US_ASCII);
-    /** WIRE.md §2: the PUSH kcp-go sends for "hello kcp" (wnd 1024, ts 4, sn 0, una 0). */
+    /** docs/wire.md, "A KCP segment": the PUSH kcp-go sends for "hello kcp" (wnd 1024, ts 4, sn 0, una 0). */
     private static final byte[] HELLO_PUSH = concat(
             hex("5aada67a 51 00 0004 04000000 00000000 00000000 09000000"), HELLO);
 

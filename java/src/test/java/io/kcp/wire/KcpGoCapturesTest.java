@@ -172,7 +172,7 @@ class KcpGoCapturesTest {
         assertEquals(0, counters.get(Counter.KCP_IN_ERRORS));
     }
 
-    /** What a listener reads from the first datagram of a new session (WIRE.md section 3). */
+    /** What a listener reads from the first datagram of a new session (docs/wire.md, "Sessions"). */
     @Test
     void listenerPeeksConvAndSn() {
         for (Capture c : Captures.all()) {

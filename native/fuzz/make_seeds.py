@@ -169,8 +169,23 @@ def arq_seeds():
           loop + recv)
 
 
+# ---- fuzz_udp_send ---------------------------------------------------------------------------
+def udp_seed(flags, lens, material):
+    return bytes([flags, len(lens)]) + b"".join(u16(n) for n in lens) + material
+
+
+def udp_seeds():
+    material = bytes(range(251))
+    # a window's flush: runs of full datagrams, a short tail, an ACK-sized one between
+    write("fuzz_udp_send", "runs_gso", udp_seed(1, [1400] * 50 + [700, 1400, 1400, 80], material))
+    # empty datagrams inside and after runs (they never join a run), without and with GSO
+    write("fuzz_udp_send", "empties", udp_seed(1, [0, 0, 1400, 0, 1400, 1400, 0, 5], material))
+    write("fuzz_udp_send", "plain", udp_seed(0, [1, 2999, 1500, 1500, 1500], material))
+
+
 if __name__ == "__main__":
     inbound_seeds()
     rs_decode_seeds()
     rs_seeds()
     arq_seeds()
+    udp_seeds()

@@ -1,6 +1,7 @@
 package io.kcp;
 
 import io.kcp.arq.Arq;
+import io.kcp.kernel.NativeUdpSocket;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counter;
@@ -69,6 +70,7 @@ public final class KcpListener implements Closeable {
     public static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(5);
 
     private final DatagramChannel channel;
+    private final NativeUdpSocket nativeSocket;
     private final KcpConfig config;
     private final IntFunction<Arq> arqs;
     private final Counters counters = new Counters(Counters.GLOBAL);
@@ -105,7 +107,22 @@ public final class KcpListener implements Closeable {
         String bound = String.valueOf(channel.getLocalAddress());
         this.checksumAlarm = new ChecksumAlarm("listener on " + bound);
         this.loop = new ReceiveLoop("kcp-listener-" + localPort(channel));
-        this.registration = loop.register(channel, new ReceiveLoop.Handler() {
+        // the sessions' batched sends share one descriptor (null: each sends through the channel)
+        this.nativeSocket = config.kernel() == io.kcp.kernel.Kernel.NATIVE ? NativeUdpSocket.open(channel) : null;
+        try {
+            this.registration = register(channel, ownsChannel);
+        } catch (IOException | RuntimeException | Error e) {
+            if (nativeSocket != null) nativeSocket.release();
+            throw e;
+        }
+        // registered last: nothing after it can fail and leave it behind
+        this.mbean = Metrics.registerListener(this, bound, counters);
+        if (closed) io.kcp.metrics.Jmx.unregister(mbean); // its socket failed at once
+    }
+
+    private ReceiveLoop.Registration register(DatagramChannel channel, boolean ownsChannel)
+            throws IOException {
+        return loop.register(channel, new ReceiveLoop.Handler() {
             @Override
             public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
                 demux(datagram, source, truncated);
@@ -116,9 +133,6 @@ public final class KcpListener implements Closeable {
                 fail(cause);
             }
         }, ownsChannel);
-        // registered last: nothing after it can fail and leave it behind
-        this.mbean = Metrics.registerListener(this, bound, counters);
-        if (closed) io.kcp.metrics.Jmx.unregister(mbean); // its socket failed at once
     }
 
     private static String localPort(DatagramChannel ch) throws IOException {
@@ -375,7 +389,13 @@ public final class KcpListener implements Closeable {
             if (cause == null) s.close(); else s.fail(cause);
         }
         registration.cancel(); // after the sessions' last flushes: this closes an owned socket
+        if (nativeSocket != null) nativeSocket.release(); // sessions still ending hold their own
         io.kcp.metrics.Jmx.unregister(mbean);
+    }
+
+    /** The descriptor this listener's sessions send batches through, or null. */
+    NativeUdpSocket nativeSocket() {
+        return nativeSocket;
     }
 
     /** The counter set this listener's sessions add to (and through it, the global one). */

@@ -4,7 +4,10 @@ import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
 import io.kcp.crypto.PacketCiphers;
 import io.kcp.kernel.Kernel;
+import io.kcp.kernel.NativeUdpSocket;
+import io.kcp.transport.BatchingSender;
 import io.kcp.transport.DatagramSender;
+import io.kcp.wire.DatagramSink;
 import io.kcp.transport.FlushScheduler;
 import io.kcp.transport.MonoClock;
 import io.kcp.transport.ReceiveLoop;
@@ -78,7 +81,7 @@ public final class KcpSession implements ByteChannel {
     private final Arq arq;
     private final OutboundPipeline outbound;
     private final InboundPipeline inbound;
-    private final DatagramSender sender;
+    private final DatagramSink sender;
     private final ArqCounterSync segmentCounters = new ArqCounterSync();
     private final KcpSink toArq = this::arqInput;
     private final PeerEvidence evidence = new PeerEvidence();
@@ -140,7 +143,7 @@ public final class KcpSession implements ByteChannel {
         }
         this.outbound = out;
         this.inbound = in;
-        this.sender = new DatagramSender(channel, remote, counters);
+        this.sender = newSender(channel, remote, listener, counters);
         outbound.setDuplicates(config.dup());
         arq.reserveBytes(outbound.reserveBytes());
         arq.setMtu(config.mtu());
@@ -359,6 +362,29 @@ public final class KcpSession implements ByteChannel {
     }
 
     // ---- output ----------------------------------------------------------------------------
+
+    /**
+     * Batched native sends (sendmmsg, UDP GSO) where the native kernel runs on Linux, over the
+     * listener's descriptor or one of the session's own; else one send per datagram through the
+     * channel, the portable path.
+     */
+    private DatagramSink newSender(DatagramChannel channel, InetSocketAddress remote,
+                                   KcpListener listener, Counters counters) {
+        if (kernel == Kernel.NATIVE) {
+            NativeUdpSocket socket = listener != null ? listener.nativeSocket() : NativeUdpSocket.open(channel);
+            if (socket != null) {
+                try {
+                    BatchingSender batching = BatchingSender.open(socket, remote, counters);
+                    if (batching != null) return batching;
+                } catch (IOException e) {
+                    // an address this socket's family cannot reach: the channel reports that per send
+                } finally {
+                    if (listener == null) socket.release(); // the session's sender holds its own
+                }
+            }
+        }
+        return new DatagramSender(channel, remote, counters);
+    }
 
     /**
      * Sends whatever the last ARQ call left in its output area; on probation it is dropped
@@ -688,6 +714,7 @@ public final class KcpSession implements ByteChannel {
             arq.close();
             outbound.close();
             inbound.close();
+            if (sender instanceof BatchingSender b) b.close();
         } finally {
             lock.unlock();
         }

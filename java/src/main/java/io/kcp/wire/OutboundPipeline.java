@@ -16,7 +16,8 @@ import java.util.Objects;
  * produced into wire datagrams. Per datagram: FEC data shard header (when FEC is on), nonce,
  * CRC32 and encryption (when the cipher has a header), all in place in the header room the ARQ
  * reserved; then the datagram, and after every {@code dataShards} of them the group's parity
- * datagrams (sealed the same way), go to a {@link DatagramSink} in that order.
+ * datagrams (sealed the same way), go to a {@link DatagramSink} in that order, and each call
+ * ends with the sink's {@link DatagramSink#flush()}.
  *
  * <p>Counts OutPkts and OutBytes (every datagram handed to the sink, parity and duplicates
  * included, at its wire length), as kcp-go counts what it sent. OutSegs and the retransmission
@@ -151,6 +152,7 @@ public final class OutboundPipeline implements AutoCloseable {
                 p += 4 + len;
             }
         } finally {
+            sink.flush();
             flushCounts();
         }
     }
@@ -168,6 +170,7 @@ public final class OutboundPipeline implements AutoCloseable {
         try {
             encodeOne(v, datagram.position(), datagram.remaining(), sink);
         } finally {
+            sink.flush();
             flushCounts();
         }
     }

@@ -53,7 +53,7 @@ class DatagramSenderTest {
     }
 
     /** A non-blocking socket whose send buffer is always full (or whose sends fail). */
-    private static final class FullSocket extends DatagramChannel {
+    static final class FullSocket extends DatagramChannel {
         int attempts;
         IOException error;
 

@@ -1,0 +1,49 @@
+package io.kcp.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * The natives of {@code native/src/udp.c}: batched UDP sends (sendmmsg, UDP GSO) on Linux.
+ * Raw and unchecked; {@link NativeUdpSocket} and {@link NativeUdpBatch} check everything first.
+ *
+ * <p>The system property {@value #PROPERTY}{@code =false} turns batched sends off (the portable
+ * {@code DatagramChannel} path then sends every datagram), for comparison or diagnosis.
+ */
+public final class NativeUdp {
+
+    /** The system property that turns batched native sends off when {@code false}. */
+    public static final String PROPERTY = "kcp.nativeSend";
+
+    private NativeUdp() {}
+
+    private static final class Holder {
+        static final boolean AVAILABLE = !"false".equalsIgnoreCase(System.getProperty(PROPERTY))
+                && NativeLibrary.unavailabilityCause() == null && supported0() == 1;
+    }
+
+    /**
+     * True when batched native sends can be used in this JVM: the native library is loaded,
+     * the platform is Linux, and {@value #PROPERTY} is not {@code false}.
+     */
+    public static boolean available() {
+        return Holder.AVAILABLE;
+    }
+
+    static native int supported0();
+
+    static native int channelFd0(DatagramChannel channel);
+
+    static native int dup0(int fd);
+
+    static native void close0(int fd);
+
+    static native long address0(ByteBuffer directBuffer);
+
+    static native int socketAddress0(int fd, byte[] ip, int port, int scopeId, long out);
+
+    static native int send0(int fd, long data, long lens, int count, long address, int addressLength,
+                            long state);
+
+    static native String errorText0(int errno);
+}

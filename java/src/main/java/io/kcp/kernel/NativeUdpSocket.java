@@ -1,0 +1,92 @@
+package io.kcp.kernel;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * A duplicate of a {@code DatagramChannel}'s socket descriptor, for batched native sends.
+ *
+ * <p>Why a duplicate: the JDK closes a channel's descriptor on its own schedule (after the
+ * selector lets go of it), and the number may then be reused by another file. Our own
+ * descriptor stays valid until we close it, whatever happens to the channel; sends on a closed
+ * channel's socket still go to the same socket, which is harmless.
+ *
+ * <p>Reference counted: the opener holds one reference, each sender {@link #retain()}s one, and
+ * the descriptor is closed when the last is {@link #release()}d. A listener's sessions share
+ * their listener's. Retain and release are rare (a session's start and end); sends take no lock.
+ */
+public final class NativeUdpSocket {
+
+    private final int fd;
+    private int references = 1; // guarded by this
+    private boolean closed; // guarded by this
+
+    private NativeUdpSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * A duplicate of {@code channel}'s descriptor, or null (the caller then sends through the
+     * channel) when batched native sends are not available ({@link NativeUdp#available()}), this
+     * JDK's channel does not expose its descriptor, or the process is out of descriptors.
+     */
+    public static NativeUdpSocket open(DatagramChannel channel) {
+        // only the JDK's own channel: a subclass's "fdVal", if it had one, could mean anything
+        if (!NativeUdp.available() || !channel.isOpen()
+                || !channel.getClass().getName().equals("sun.nio.ch.DatagramChannelImpl")) {
+            return null;
+        }
+        int fd = NativeUdp.channelFd0(channel);
+        if (fd < 0) return null;
+        int dup = NativeUdp.dup0(fd);
+        return dup < 0 ? null : new NativeUdpSocket(dup);
+    }
+
+    /**
+     * Takes a reference for a sender; false once the socket is closed (the sender must then use
+     * another path).
+     */
+    public synchronized boolean retain() {
+        if (closed) return false;
+        references++;
+        return true;
+    }
+
+    /** Gives a reference back; the last one closes the descriptor. Call once per reference. */
+    public synchronized void release() {
+        if (closed) return;
+        if (--references == 0) {
+            closed = true;
+            NativeUdp.close0(fd);
+        }
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /**
+     * {@code remote} as a C socket address for this socket (IPv4-mapped on an IPv6 socket), in a
+     * new direct buffer whose limit is the address length.
+     *
+     * @throws IOException if this socket cannot reach that address family, e.g. an IPv6 address
+     *     on an IPv4 socket
+     */
+    ByteBuffer socketAddress(InetSocketAddress remote) throws IOException {
+        if (remote.isUnresolved()) throw new IOException("unresolved address " + remote);
+        ByteBuffer out = ByteBuffer.allocateDirect(28).order(ByteOrder.nativeOrder());
+        byte[] ip = remote.getAddress().getAddress();
+        int scope = remote.getAddress() instanceof Inet6Address a ? a.getScopeId() : 0;
+        int len = NativeUdp.socketAddress0(fd, ip, remote.getPort(), scope, NativeUdp.address0(out));
+        if (len < 0) throw new IOException("cannot send to " + remote + " on this socket: " + errorText(-len));
+        return out.limit(len);
+    }
+
+    static String errorText(int errno) {
+        return NativeUdp.errorText0(errno) + " (errno " + errno + ")";
+    }
+}

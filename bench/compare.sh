@@ -20,7 +20,10 @@
 # (a warm-up run, then a run of two: MB/s of the second, CPU s/GB over both).
 #
 # Outputs besides the tables: target/compare.tsv, every figure as a tab-separated row (kind bulk,
-# cross or aggregate; FAIL for a failed measurement, - for none).
+# cross or aggregate; FAIL for a failed measurement, - for none), and target/compare.svg, a chart
+# drawn from it by bench/compare-chart.awk: per window and config, each implementation's MB/s
+# up and down, ping p99 and server CPU s/GB. A FAIL shows there as a red FAIL mark, not a bar.
+# `awk -f bench/compare-chart.awk target/compare.tsv > chart.svg` redraws it.
 #
 # Environment: REPS (3), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
 # CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop),
@@ -163,8 +166,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 impls=(go)
 for k in $kernels; do impls+=("java-$k"); done
 
-# Every figure, one tab-separated row each, for a look afterwards.
+# Every figure, one tab-separated row each, for the chart and for a look afterwards.
 tsv=$root/target/compare.tsv
+svg=$root/target/compare.svg
 printf 'kind\tconfig\twindow\timpl\tup_MBps\tdown_MBps\tp50_us\tp99_us\tup_cpu_s_per_GB\tdown_cpu_s_per_GB\n' >"$tsv"
 tsv_row() { local IFS=$'\t'; echo "$*" >>"$tsv"; } # kind config window impl up down p50 p99 cpu_up cpu_down
 
@@ -232,5 +236,8 @@ for cfg in plain fec+aes; do
   done
 done
 
+awk -v subtitle="loopback, $(nproc) cores, $((bytes / 1048576)) MiB x $reps per bulk figure, $pings pings" \
+  -f "$root/bench/compare-chart.awk" "$tsv" >"$svg"
 echo
 echo "figures: $tsv"
+echo "chart:   $svg"

@@ -10,8 +10,9 @@
 # one client run of REPS+1 transfers of BYTES. MB/s (MB = 10^6 bytes) is the median of its last
 # REPS (its first pays the client JVM's warm-up). CPU s/GB is the server process's CPU time (user
 # + system, all threads: utime + stime of /proc/PID/stat, in 1/CLK_TCK steps) over that whole
-# client run, per 10^9 payload bytes it moved (REPS+1 transfers): lower is better. Ping: PINGS
-# 64-byte round trips after as many uncounted ones; p50 and p99 in microseconds.
+# client run, per 10^9 payload bytes it moved (REPS+1 transfers): lower is better; a step of
+# 10 ms is 0.15 s/GB at the default BYTES and REPS. Ping: PINGS 64-byte round trips after as many
+# uncounted ones; p50 and p99 in microseconds.
 #
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
@@ -177,7 +178,8 @@ tsv_row() { local IFS=$'\t'; echo "$*" >>"$tsv"; } # kind config window impl up 
 row() { printf '%-7s %4s %-14s %8s %8s %7s %7s %6s %6s %8s %8s %6s %6s\n' "$@"; }
 
 echo "loopback, $(nproc) cores, $((bytes / 1048576)) MiB x $reps per bulk figure, $pings pings; ratios: kcp-java / kcp-go"
-echo "CPU s/GB: the server process's user+system seconds per 10^9 bytes moved ($((reps + 1)) transfers; lower is better)"
+echo "CPU s/GB: the server's user+system seconds per 10^9 bytes over $((reps + 1)) transfers" \
+  "(in steps of $(awk -v t="$tck" -v b=$(((reps + 1) * bytes)) 'BEGIN { printf "%.2g", 1 / t / (b / 1e9) }')); lower is better"
 printf '%-27s %17s %15s %13s %17s %13s\n' "" "------ MB/s -----" "--- ping us ---" "- MB/s / go -" \
   "--- CPU s/GB ----" "- CPU / go --"
 row config wnd impl up down p50 p99 up down up down up down

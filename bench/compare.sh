@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # kcp-java (native kernel, Java kernel) against kcp-go 5.6.1, side by side in one sitting on
-# loopback: bulk MB/s each way and ping round trips, for plain, FEC 10/3, aes-128 and both, at
-# windows 1024 and 4096. Each implementation talks to itself (client and server of one kind);
-# the kcp-java columns are also given as ratios to kcp-go's.
+# loopback: bulk MB/s each way, the server's CPU time per GB moved, and ping round trips, for
+# plain, FEC 10/3, aes-128 and both, at windows 1024 and 4096. Each implementation talks to
+# itself (client and server of one kind); the kcp-java columns are also given as ratios to
+# kcp-go's.
 #
 # Sessions: nodelay 1, interval 10, resend 2, nc 1, MTU 1400, kcptun's key derivation.
-# Bulk: median of REPS transfers of BYTES (MB = 10^6 bytes); one more transfer goes first and is
-# not counted (it pays the JVMs' warm-up). Ping: PINGS 64-byte round trips after as many
+# Bulk, each way: a first client run of one transfer warms the server up and is not counted; then
+# one client run of REPS+1 transfers of BYTES. MB/s (MB = 10^6 bytes) is the median of its last
+# REPS (its first pays the client JVM's warm-up). CPU s/GB is the server process's CPU time (user
+# + system, all threads: utime + stime of /proc/PID/stat, in 1/CLK_TCK steps) over that whole
+# client run, per 10^9 payload bytes it moved (REPS+1 transfers): lower is better; a step of
+# 10 ms is 0.15 s/GB at the default BYTES and REPS. Ping: PINGS 64-byte round trips after as many
 # uncounted ones; p50 and p99 in microseconds.
 #
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
 # Then the aggregate of SESSIONS (64) concurrent sessions, each moving SESSION_BYTES (4 MiB) each
-# way, for plain and FEC 10/3 + aes-128 at window 1024 (one run, after a warm-up run).
+# way, for plain and FEC 10/3 + aes-128 at window 1024, measured as a bulk figure with REPS 1
+# (a warm-up run, then a run of two: MB/s of the second, CPU s/GB over both).
+#
+# Outputs besides the tables: target/compare.tsv, every figure as a tab-separated row (kind bulk,
+# cross or aggregate; FAIL for a failed measurement, - for none), and target/compare.svg, a chart
+# drawn from it by bench/compare-chart.awk: per window and config, each implementation's MB/s
+# up and down, ping p99 and server CPU s/GB. A FAIL shows there as a red FAIL mark, not a bar.
+# `awk -f bench/compare-chart.awk target/compare.tsv > chart.svg` redraws it.
 #
 # Environment: REPS (3), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
 # CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop),
@@ -31,6 +43,7 @@ sessions=${SESSIONS:-64}
 session_bytes=${SESSION_BYTES:-4194304}
 java_flags=${JAVA_FLAGS:-}
 kcp=$root/bin/kcp
+tck=$(getconf CLK_TCK)
 mkdir -p "$root/target"
 peer=$("$root/conformance/peer/build.sh" "$root/target/kcpgo-peer")
 "$kcp" --help >/dev/null # fails early, with its message, when the build is missing
@@ -99,14 +112,43 @@ runs() { # impl n flags...
   fi
 }
 
-# Median MB/s of REPS counted transfers, or FAIL.
-bulk() { # impl op flags...
-  local impl=$1 op=$2; shift 2
-  local out
-  out=$(runs "$impl" $((reps + 1)) --op "$op" --bytes "$bytes" "$@")
-  grep -q FAIL <<<"$out" && { echo FAIL; return; }
-  grep '^RESULT' <<<"$out" | tail -n +2 | sed -n 's/.* mbps=\([0-9.]*\).*/\1/p' | sort -n \
-    | awk '{v[NR] = $1 / 8} END {if (NR == 0) print "FAIL"; else printf "%.1f\n", v[int((NR + 1) / 2)]}'
+# The CPU time the process PID has used so far, user + system, of all its threads (also those
+# that ended), in clock ticks; "?" when it is gone.
+cpu_ticks() { # pid
+  local stat fields
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo '?'; return 0; }
+  # Fields after the command name, which may hold spaces: state is [0], utime [11], stime [12].
+  read -r -a fields <<<"${stat##*) }"
+  echo $((fields[11] + fields[12]))
+}
+
+# One bulk figure, "MB/s s/GB": a client run of one request warms the server up (not counted);
+# then a client run of N+1 requests: MB/s is the median of its last N, s/GB the server's CPU
+# seconds over the whole run per 10^9 payload bytes of its N+1 RESULT lines. "FAIL FAIL" when a
+# request failed; s/GB is "-" when the server's CPU time could not be read.
+measure() { # impl n flags...
+  local impl=$1 n=$2; shift 2
+  local out t0 t1
+  out=$(runs "$impl" 1 "$@")
+  grep -q FAIL <<<"$out" && { echo "FAIL FAIL"; return; }
+  t0=$(cpu_ticks "$srv_pid")
+  out=$(runs "$impl" $((n + 1)) "$@")
+  t1=$(cpu_ticks "$srv_pid")
+  grep -q FAIL <<<"$out" && { echo "FAIL FAIL"; return; }
+  grep '^RESULT' <<<"$out" | awk -v want=$((n + 1)) -v t0="$t0" -v t1="$t1" -v tck="$tck" '
+    { for (i = 1; i <= NF; i++) {
+        eq = index($i, "="); k = substr($i, 1, eq - 1); v = substr($i, eq + 1)
+        if (k == "ok" && v != "true") bad = 1
+        else if (k == "bytes") total += v
+        else if (k == "mbps" && NR > 1) { m++; mb[m] = v / 8 }
+      } }
+    END {
+      if (NR != want || bad || m == 0 || total <= 0) { print "FAIL FAIL"; exit }
+      for (i = 2; i <= m; i++)  # insertion sort of the counted MB/s
+        for (j = i; j > 1 && mb[j - 1] > mb[j]; j--) { x = mb[j]; mb[j] = mb[j - 1]; mb[j - 1] = x }
+      cpu = (t0 ~ /^[0-9]+$/ && t1 ~ /^[0-9]+$/) ? sprintf("%.2f", (t1 - t0) / tck / (total / 1e9)) : "-"
+      printf "%.1f %s\n", mb[int((m + 1) / 2)], cpu
+    }'
 }
 
 # "p50 p99" in microseconds of the second of two ping runs (the first warms up), or "FAIL FAIL".
@@ -125,63 +167,79 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 impls=(go)
 for k in $kernels; do impls+=("java-$k"); done
 
+# Every figure, one tab-separated row each, for the chart and for a look afterwards.
+tsv=$root/target/compare.tsv
+svg=$root/target/compare.svg
+printf 'kind\tconfig\twindow\timpl\tup_MBps\tdown_MBps\tp50_us\tp99_us\tup_cpu_s_per_GB\tdown_cpu_s_per_GB\n' >"$tsv"
+tsv_row() { local IFS=$'\t'; echo "$*" >>"$tsv"; } # kind config window impl up down p50 p99 cpu_up cpu_down
+
+# A row of the bulk table: config wnd impl, MB/s up down, ping p50 p99, MB/s ratios up down,
+# CPU s/GB up down, CPU ratios up down.
+row() { printf '%-7s %4s %-14s %8s %8s %7s %7s %6s %6s %8s %8s %6s %6s\n' "$@"; }
+
 echo "loopback, $(nproc) cores, $((bytes / 1048576)) MiB x $reps per bulk figure, $pings pings; ratios: kcp-java / kcp-go"
-printf '%-8s %5s %-12s %9s %9s %8s %8s %9s %9s\n' config wnd impl "up MB/s" "down MB/s" "p50 us" "p99 us" "up/go" "down/go"
+echo "CPU s/GB: the server's user+system seconds per 10^9 bytes over $((reps + 1)) transfers" \
+  "(in steps of $(awk -v t="$tck" -v b=$(((reps + 1) * bytes)) 'BEGIN { printf "%.2g", 1 / t / (b / 1e9) }')); lower is better"
+printf '%-27s %17s %15s %13s %17s %13s\n' "" "------ MB/s -----" "--- ping us ---" "- MB/s / go -" \
+  "--- CPU s/GB ----" "- CPU / go --"
+row config wnd impl up down p50 p99 up down up down up down
 for wnd in $windows; do
   for cfg in $configs; do
     read -r -a flags <<<"$(flags_of "$cfg")"
     flags=(--mode manual --nodelay 1 --interval 10 --resend 2 --nc 1 --sndwnd "$wnd" --rcvwnd "$wnd"
            --mtu 1400 --key bench "${flags[@]}")
-    go_up= go_down=
+    go_up='' go_down='' go_cpu_up='' go_cpu_down=''
     for impl in "${impls[@]}"; do
       start_server "$impl" "${flags[@]}"
-      up=$(bulk "$impl" upload "${flags[@]}")
-      down=$(bulk "$impl" download "${flags[@]}")
+      read -r up cpu_up <<<"$(measure "$impl" "$reps" --op upload --bytes "$bytes" "${flags[@]}")"
+      read -r down cpu_down <<<"$(measure "$impl" "$reps" --op download --bytes "$bytes" "${flags[@]}")"
       read -r p50 p99 <<<"$(ping_us "$impl" "${flags[@]}")"
       stop_server
-      if [ "$impl" = go ]; then go_up=$up go_down=$down; fi
-      printf '%-8s %5s %-12s %9s %9s %8s %8s %9s %9s\n' "$cfg" "$wnd" "$impl" "$up" "$down" "$p50" "$p99" \
-        "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")"
+      if [ "$impl" = go ]; then go_up=$up go_down=$down go_cpu_up=$cpu_up go_cpu_down=$cpu_down; fi
+      row "$cfg" "$wnd" "$impl" "$up" "$down" "$p50" "$p99" "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")" \
+        "$cpu_up" "$cpu_down" "$(ratio "$cpu_up" "$go_cpu_up")" "$(ratio "$cpu_down" "$go_cpu_down")"
+      tsv_row bulk "$cfg" "$wnd" "$impl" "$up" "$down" "$p50" "$p99" "$cpu_up" "$cpu_down"
     done
     if [ "${CROSS:-0}" = 1 ]; then
       for k in $kernels; do
         for pair in "java-$k:go" "go:java-$k"; do
           client=${pair%%:*} server=${pair#*:}
           start_server "$server" "${flags[@]}"
-          up=$(bulk "$client" upload "${flags[@]}")
-          down=$(bulk "$client" download "${flags[@]}")
+          read -r up cpu_up <<<"$(measure "$client" "$reps" --op upload --bytes "$bytes" "${flags[@]}")"
+          read -r down cpu_down <<<"$(measure "$client" "$reps" --op download --bytes "$bytes" "${flags[@]}")"
           stop_server
-          printf '%-8s %5s %-12s %9s %9s\n' "$cfg" "$wnd" "$client>$server" "$up" "$down"
+          row "$cfg" "$wnd" "$client>$server" "$up" "$down" - - - - "$cpu_up" "$cpu_down" - -
+          tsv_row cross "$cfg" "$wnd" "$client>$server" "$up" "$down" - - "$cpu_up" "$cpu_down"
         done
       done
     fi
   done
 done
 
-# Aggregate MB/s of one --sessions run after a warm-up one, or FAIL.
-aggregate() { # impl op flags...
-  local impl=$1 op=$2; shift 2
-  local out
-  out=$(runs "$impl" 2 --op "$op" --bytes "$session_bytes" --sessions "$sessions" "$@")
-  grep -q FAIL <<<"$out" && { echo FAIL; return; }
-  grep '^RESULT' <<<"$out" | tail -1 | grep ' ok=true ' | sed -n 's/.* mbps=\([0-9.]*\).*/\1/p' \
-    | awk '{printf "%.1f\n", $1 / 8} END {if (NR == 0) print "FAIL"}'
-}
-
 echo
 echo "$sessions concurrent sessions, $((session_bytes / 1048576)) MiB each way per session, window 1024: aggregate MB/s"
-printf '%-8s %-12s %9s %9s %9s %9s\n' config impl "up MB/s" "down MB/s" "up/go" "down/go"
+echo "(of the second of a run of two) and the server's CPU s/GB (over both)"
+printf '%-22s %17s %13s %17s %13s\n' "" "------ MB/s -----" "- MB/s / go -" "--- CPU s/GB ----" "- CPU / go --"
+printf '%-7s %-14s %8s %8s %6s %6s %8s %8s %6s %6s\n' config impl up down up down up down up down
 for cfg in plain fec+aes; do
   read -r -a flags <<<"$(flags_of "$cfg")"
   flags=(--mode manual --nodelay 1 --interval 10 --resend 2 --nc 1 --sndwnd 1024 --rcvwnd 1024
          --mtu 1400 --key bench "${flags[@]}")
   for impl in "${impls[@]}"; do
     start_server "$impl" "${flags[@]}"
-    up=$(aggregate "$impl" upload "${flags[@]}")
-    down=$(aggregate "$impl" download "${flags[@]}")
+    read -r up cpu_up <<<"$(measure "$impl" 1 --op upload --bytes "$session_bytes" --sessions "$sessions" "${flags[@]}")"
+    read -r down cpu_down <<<"$(measure "$impl" 1 --op download --bytes "$session_bytes" --sessions "$sessions" "${flags[@]}")"
     stop_server
-    if [ "$impl" = go ]; then go_up=$up go_down=$down; fi
-    printf '%-8s %-12s %9s %9s %9s %9s\n' "$cfg" "$impl" "$up" "$down" \
-      "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")"
+    if [ "$impl" = go ]; then go_up=$up go_down=$down go_cpu_up=$cpu_up go_cpu_down=$cpu_down; fi
+    printf '%-7s %-14s %8s %8s %6s %6s %8s %8s %6s %6s\n' "$cfg" "$impl" "$up" "$down" \
+      "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")" "$cpu_up" "$cpu_down" \
+      "$(ratio "$cpu_up" "$go_cpu_up")" "$(ratio "$cpu_down" "$go_cpu_down")"
+    tsv_row aggregate "$cfg" 1024 "$impl" "$up" "$down" - - "$cpu_up" "$cpu_down"
   done
 done
+
+awk -v subtitle="loopback, $(nproc) cores, $((bytes / 1048576)) MiB x $reps per bulk figure, $pings pings" \
+  -f "$root/bench/compare-chart.awk" "$tsv" >"$svg"
+echo
+echo "figures: $tsv"
+echo "chart:   $svg"

@@ -181,6 +181,10 @@ def udp_seeds():
     # empty datagrams inside and after runs (they never join a run), without and with GSO
     write("fuzz_udp_send", "empties", udp_seed(1, [0, 0, 1400, 0, 1400, 1400, 0, 5], material))
     write("fuzz_udp_send", "plain", udp_seed(0, [1, 2999, 1500, 1500, 1500], material))
+    # GSO sent, GRO received: runs arrive as coalesced messages to cut back
+    write("fuzz_udp_send", "gso_gro", udp_seed(3, [1400] * 30 + [200] * 10 + [1, 1400], material))
+    # one recv() per datagram
+    write("fuzz_udp_send", "recv_each", udp_seed(5, [1400] * 5 + [0, 3], material))
 
 
 if __name__ == "__main__":

@@ -72,3 +72,16 @@ JNIEXPORT jstring JNICALL Java_io_kcp_kernel_NativeUdp_errorText0(JNIEnv *env, j
     (void)cls;
     return (*env)->NewStringUTF(env, strerror(err));
 }
+
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeUdp_receive0(JNIEnv *env, jclass cls, jint fd,
+                                                             jlong data, jint slot, jint max,
+                                                             jlong messages, jlong error) {
+    (void)env; (void)cls;
+    return kcp_udp_receive(fd, (uint8_t *)(intptr_t)data, slot, max,
+                           (struct kcp_udp_message *)(intptr_t)messages, (int *)(intptr_t)error);
+}
+
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeUdp_setGro0(JNIEnv *env, jclass cls, jint fd, jint on) {
+    (void)env; (void)cls;
+    return kcp_udp_set_gro(fd, on);
+}

@@ -1,4 +1,5 @@
-/* Batched UDP sends (see kcp/udp.h). Linux only; elsewhere every call reports ENOSYS. */
+/* Batched UDP sends and receives (see kcp/udp.h). Linux only; elsewhere every call reports
+ * ENOSYS. */
 #if defined(__linux__)
 #define _GNU_SOURCE /* sendmmsg, struct mmsghdr */
 #endif
@@ -146,6 +147,72 @@ int kcp_udp_send(int fd, const uint8_t *data, const uint16_t *lens, int count, c
     return sent;
 }
 
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
+/* Messages per recvmmsg at most: the caller's max is capped here (stack arrays). */
+#define RECEIVE_MESSAGES 64
+
+int kcp_udp_receive(int fd, uint8_t *data, int slot, int max, struct kcp_udp_message *out,
+                    int *error) {
+    struct mmsghdr msgs[RECEIVE_MESSAGES];
+    struct iovec iov[RECEIVE_MESSAGES];
+    struct sockaddr_storage from[RECEIVE_MESSAGES];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control[RECEIVE_MESSAGES];
+
+    *error = 0;
+    if (max > RECEIVE_MESSAGES) max = RECEIVE_MESSAGES;
+    if (max <= 0 || slot <= 0) return 0;
+    for (int i = 0; i < max; i++) {
+        struct msghdr *h = &msgs[i].msg_hdr;
+        memset(h, 0, sizeof *h);
+        iov[i].iov_base = data + (size_t)i * (size_t)slot;
+        iov[i].iov_len = (size_t)slot;
+        h->msg_iov = &iov[i];
+        h->msg_iovlen = 1;
+        h->msg_name = &from[i];
+        h->msg_namelen = sizeof from[i];
+        h->msg_control = control[i].buf;
+        h->msg_controllen = sizeof control[i].buf;
+    }
+    int n;
+    do {
+        n = recvmmsg(fd, msgs, (unsigned)max, MSG_DONTWAIT, NULL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        *error = -errno;
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        struct msghdr *h = &msgs[i].msg_hdr;
+        struct kcp_udp_message *m = &out[i];
+        memset(m, 0, sizeof *m);
+        m->length = (int32_t)(msgs[i].msg_len < (unsigned)slot ? msgs[i].msg_len : (unsigned)slot);
+        m->flags = (h->msg_flags & MSG_TRUNC) ? KCP_UDP_TRUNCATED : 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+            if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+                int segment;
+                memcpy(&segment, CMSG_DATA(c), sizeof segment);
+                if (segment > 0 && segment < m->length) m->segment = segment;
+            }
+        }
+        socklen_t alen = h->msg_namelen;
+        if (alen > KCP_UDP_ADDRESS_SIZE) alen = KCP_UDP_ADDRESS_SIZE;
+        m->address_length = (int32_t)alen;
+        memcpy(m->address, &from[i], alen);
+    }
+    return n;
+}
+
+int kcp_udp_set_gro(int fd, int on) {
+    int v = on ? 1 : 0;
+    return setsockopt(fd, SOL_UDP, UDP_GRO, &v, sizeof v) == 0 ? 0 : -errno;
+}
+
 int kcp_udp_dup(int fd) {
     int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     return d < 0 ? -errno : d;
@@ -169,6 +236,18 @@ int kcp_udp_send(int fd, const uint8_t *data, const uint16_t *lens, int count, c
     (void)fd; (void)data; (void)lens; (void)count; (void)addr; (void)addr_len; (void)flags;
     *error = -ENOSYS;
     return 0;
+}
+
+int kcp_udp_receive(int fd, uint8_t *data, int slot, int max, struct kcp_udp_message *out,
+                    int *error) {
+    (void)fd; (void)data; (void)slot; (void)max; (void)out;
+    *error = -ENOSYS;
+    return 0;
+}
+
+int kcp_udp_set_gro(int fd, int on) {
+    (void)fd; (void)on;
+    return -ENOSYS;
 }
 
 int kcp_udp_dup(int fd) {

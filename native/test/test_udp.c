@@ -53,7 +53,8 @@ static void test_run_length(void) {
 
 /* A batch of n datagrams with lengths mostly equal (runs), some shorter, each filled with a
  * pattern that names it; sent with the given flags and received back one by one. */
-static int check_batch(udp_pair *p, int n, int flags_in, const char *label) {
+/* receive_mode: 0 recv() per datagram, 1 kcp_udp_receive, 2 kcp_udp_receive with GRO on */
+static int check_batch(udp_pair *p, int n, int flags_in, int receive_mode, const char *label) {
     uint16_t *lens = xmalloc(sizeof *lens * (size_t)n);
     size_t total = 0;
     for (int i = 0; i < n; i++) {
@@ -68,14 +69,28 @@ static int check_batch(udp_pair *p, int n, int flags_in, const char *label) {
     test_at("%s, %d datagrams", label, n);
     CHECK_AT(sent == n);
     CHECK_AT(error == 0);
-    uint8_t buf[4096];
-    size_t at = 0;
-    for (int i = 0; i < sent; i++) {
-        int got = udp_pair_receive(p, buf, sizeof buf);
-        test_at("%s, datagram %d of %d", label, i, n);
-        CHECK_AT(got == lens[i]);
-        CHECK_AT(got == lens[i] && memcmp(buf, data + at, lens[i]) == 0);
-        at += lens[i];
+    if (receive_mode == 0) {
+        uint8_t buf[4096];
+        size_t at = 0;
+        for (int i = 0; i < sent; i++) {
+            int got = udp_pair_receive(p, buf, sizeof buf);
+            test_at("%s, datagram %d of %d", label, i, n);
+            CHECK_AT(got == lens[i]);
+            CHECK_AT(got == lens[i] && memcmp(buf, data + at, lens[i]) == 0);
+            at += lens[i];
+        }
+    } else {
+        uint8_t *got = xmalloc(total + 1);
+        uint16_t *got_lens = xmalloc(sizeof *got_lens * (size_t)n);
+        int k = udp_pair_receive_batch(p, sent, got, total + 1, got_lens);
+        CHECK_AT(k == sent);
+        for (int i = 0; i < k && i < sent; i++) {
+            test_at("%s, datagram %d of %d", label, i, n);
+            CHECK_AT(got_lens[i] == lens[i]);
+        }
+        CHECK_AT(k == sent && memcmp(got, data, total) == 0);
+        free(got);
+        free(got_lens);
     }
     free(lens);
     free(data);
@@ -91,14 +106,44 @@ static void test_send(int family, const char *name) {
     }
     char label[64];
     int gso_kept = KCP_UDP_GSO;
+    int gro = kcp_udp_set_gro(p.receiver, 0) == 0; /* the kernel knows the option */
+    printf("  %s: GRO %s\n", name, gro ? "available" : "not available");
     for (int round = 0; round < 20; round++) {
         int n = 1 + (int)rnd_below(200);
         snprintf(label, sizeof label, "%s gso", name);
-        gso_kept &= check_batch(&p, n, KCP_UDP_GSO, label);
+        gso_kept &= check_batch(&p, n, KCP_UDP_GSO, 0, label);
         snprintf(label, sizeof label, "%s plain", name);
-        check_batch(&p, n, 0, label);
+        check_batch(&p, n, 0, 0, label);
+        snprintf(label, sizeof label, "%s gso, recvmmsg", name);
+        check_batch(&p, n, KCP_UDP_GSO, 1, label);
+        if (gro) {
+            CHECK(kcp_udp_set_gro(p.receiver, 1) == 0);
+            snprintf(label, sizeof label, "%s gso, recvmmsg + gro", name);
+            check_batch(&p, n, KCP_UDP_GSO, 2, label);
+            snprintf(label, sizeof label, "%s plain, recvmmsg + gro", name);
+            check_batch(&p, n, 0, 2, label);
+            CHECK(kcp_udp_set_gro(p.receiver, 0) == 0);
+        }
     }
-    printf("  %s: GSO %s\n", name, gso_kept ? "used" : "refused by this kernel (sent without)");
+    /* nothing waiting: EAGAIN, not an error of the socket */
+    {
+        uint8_t slot[64];
+        struct kcp_udp_message m;
+        int error = 0;
+        CHECK(kcp_udp_receive(p.receiver, slot, sizeof slot, 1, &m, &error) == 0);
+        CHECK(error == -EAGAIN);
+        /* a message longer than its slot is cut and says so */
+        uint16_t len = 100;
+        uint8_t hundred[100];
+        memset(hundred, 7, sizeof hundred);
+        int flags = 0;
+        CHECK(kcp_udp_send(p.sender, hundred, &len, 1, p.address, p.address_len, &flags, &error) == 1);
+        CHECK(udp_pair_wait(&p));
+        CHECK(kcp_udp_receive(p.receiver, slot, sizeof slot, 1, &m, &error) == 1);
+        CHECK(m.length == 64 && (m.flags & KCP_UDP_TRUNCATED) && m.segment == 0 && m.address_length > 0);
+    }
+    printf("  %s: GSO %s; %ld received messages held several datagrams (GRO)\n", name,
+           gso_kept ? "used" : "refused by this kernel (sent without)", *udp_pair_coalesced());
     /* an empty batch sends nothing and is not an error */
     int flags = KCP_UDP_GSO, error = 1;
     CHECK(kcp_udp_send(p.sender, NULL, NULL, 0, p.address, p.address_len, &flags, &error) == 0);

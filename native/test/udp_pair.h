@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,46 @@ static inline void udp_pair_close(udp_pair *p) {
 static inline int udp_pair_receive(udp_pair *p, uint8_t *buf, int cap) {
     ssize_t n = recv(p->receiver, buf, (size_t)cap, 0);
     return n < 0 ? -1 : (int)n;
+}
+
+/* Waits up to 2 s for the receiver to be readable; 1 if it is. */
+static inline int udp_pair_wait(udp_pair *p) {
+    struct pollfd f = {p->receiver, POLLIN, 0};
+    return poll(&f, 1, 2000) == 1;
+}
+
+/*
+ * Receives n datagrams with kcp_udp_receive (GRO's coalesced messages cut back into datagrams)
+ * into dst, end to end, their lengths into lens; returns how many arrived before a 2 s silence.
+ */
+static inline long *udp_pair_coalesced(void) { /* messages that carried several datagrams */
+    static long n;
+    return &n;
+}
+
+static inline int udp_pair_receive_batch(udp_pair *p, int n, uint8_t *dst, size_t cap, uint16_t *lens) {
+    static uint8_t slots[8 * 65536];
+    struct kcp_udp_message m[8];
+    int got = 0;
+    size_t at = 0;
+    while (got < n && udp_pair_wait(p)) {
+        int error;
+        int k = kcp_udp_receive(p->receiver, slots, 65536, 8, m, &error);
+        if (k == 0 && error != -EAGAIN) return got;
+        for (int i = 0; i < k; i++) {
+            int seg = m[i].segment ? m[i].segment : m[i].length;
+            if (m[i].segment) ++*udp_pair_coalesced();
+            for (int off = 0; off < m[i].length || (m[i].length == 0 && off == 0); off += seg) {
+                int len = m[i].length - off < seg ? m[i].length - off : seg;
+                if (got == n || at + (size_t)len > cap) return -1; /* more than was sent */
+                memcpy(dst + at, slots + (size_t)i * 65536 + off, (size_t)len);
+                lens[got++] = (uint16_t)len;
+                at += (size_t)len;
+                if (m[i].length == 0) break;
+            }
+        }
+    }
+    return got;
 }
 
 #endif

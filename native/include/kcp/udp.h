@@ -1,9 +1,10 @@
 /*
- * Batched UDP sends: the datagrams of one flush, laid end to end in one buffer, leave in as few
- * system calls as the kernel allows. On Linux, runs of equal-size datagrams go out as one UDP
- * GSO message each (UDP_SEGMENT: the kernel cuts them back into datagrams), and several
- * messages share one sendmmsg. Elsewhere kcp_udp_supported() is 0 and the caller keeps its
- * portable path.
+ * Batched UDP sends and receives. Sending, the datagrams of one flush, laid end to end in one
+ * buffer, leave in as few system calls as the kernel allows: on Linux, runs of equal-size
+ * datagrams go out as one UDP GSO message each (UDP_SEGMENT: the kernel cuts them back into
+ * datagrams), and several messages share one sendmmsg. Receiving, one recvmmsg takes many
+ * messages, and with UDP GRO a message may carry a run of datagrams that was never cut.
+ * Elsewhere kcp_udp_supported() is 0 and the caller keeps its portable path.
  *
  * Loopback, 1400-byte datagrams: one sendto each reaches about 250k datagrams/s; GSO about
  * 950k/s. The copy into the batch buffer costs far less than the system calls it saves.
@@ -62,6 +63,32 @@ int kcp_udp_address(int fd, const uint8_t *ip, int ip_len, int port, uint32_t sc
  */
 int kcp_udp_send(int fd, const uint8_t *data, const uint16_t *lens, int count, const void *addr,
                  int addr_len, int *flags, int *error);
+
+/* One received message, as kcp_udp_receive describes it (48 bytes, no padding surprises). */
+struct kcp_udp_message {
+    int32_t length;   /* bytes in the message's slot */
+    int32_t segment;  /* GRO: the size of the datagrams the message coalesces; 0 for one datagram */
+    int32_t flags;    /* KCP_UDP_TRUNCATED */
+    int32_t address_length;
+    uint8_t address[KCP_UDP_ADDRESS_SIZE]; /* the sender's socket address */
+    uint8_t reserved[4];
+};
+
+#define KCP_UDP_TRUNCATED 1 /* the message was longer than its slot; the rest is lost */
+
+/*
+ * Receives up to max messages from non-blocking socket fd with one recvmmsg: message i goes to
+ * data + i * slot (slot bytes each) and is described by out[i]. With GRO on (kcp_udp_set_gro),
+ * a message may hold several datagrams of out[i].segment bytes each (the last may be shorter).
+ *
+ * Returns how many messages arrived (0..max); 0 with *error = -EAGAIN when none was waiting,
+ * or 0 with another negative errno when the socket failed. *error is 0 when messages arrived.
+ */
+int kcp_udp_receive(int fd, uint8_t *data, int slot, int max, struct kcp_udp_message *out,
+                    int *error);
+
+/* Turns UDP GRO on or off for socket fd: 0, or a negative errno (-ENOPROTOOPT: not supported). */
+int kcp_udp_set_gro(int fd, int on);
 
 /* Duplicates fd (close-on-exec), or returns a negative errno. */
 int kcp_udp_dup(int fd);

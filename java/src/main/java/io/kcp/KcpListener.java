@@ -132,7 +132,7 @@ public final class KcpListener implements Closeable {
             public void onFailure(Throwable cause) {
                 fail(cause);
             }
-        }, ownsChannel);
+        }, ownsChannel, nativeSocket);
     }
 
     private static String localPort(DatagramChannel ch) throws IOException {

@@ -82,6 +82,7 @@ public final class KcpSession implements ByteChannel {
     private final OutboundPipeline outbound;
     private final InboundPipeline inbound;
     private final DatagramSink sender;
+    private final NativeUdpSocket ownNativeSocket; // a dialed session's reference, or null
     private final ArqCounterSync segmentCounters = new ArqCounterSync();
     private final KcpSink toArq = this::arqInput;
     private final PeerEvidence evidence = new PeerEvidence();
@@ -143,7 +144,11 @@ public final class KcpSession implements ByteChannel {
         }
         this.outbound = out;
         this.inbound = in;
-        this.sender = newSender(channel, remote, listener, counters);
+        // the native kernel's batched I/O on Linux: the listener's descriptor, or our own
+        NativeUdpSocket socket = kernel != Kernel.NATIVE ? null
+                : listener != null ? listener.nativeSocket() : NativeUdpSocket.open(channel);
+        this.ownNativeSocket = listener == null ? socket : null;
+        this.sender = newSender(socket, channel, remote, counters);
         outbound.setDuplicates(config.dup());
         arq.reserveBytes(outbound.reserveBytes());
         arq.setMtu(config.mtu());
@@ -182,7 +187,7 @@ public final class KcpSession implements ByteChannel {
                         : new IOException("receiving on the session's socket failed (conv "
                         + Integer.toUnsignedString(conv) + ")", cause));
             }
-        }, ownsChannel);
+        }, ownsChannel, ownNativeSocket);
     }
 
     // ---- input, on a receive thread --------------------------------------------------------
@@ -364,23 +369,17 @@ public final class KcpSession implements ByteChannel {
     // ---- output ----------------------------------------------------------------------------
 
     /**
-     * Batched native sends (sendmmsg, UDP GSO) where the native kernel runs on Linux, over the
-     * listener's descriptor or one of the session's own; else one send per datagram through the
-     * channel, the portable path.
+     * Batched native sends (sendmmsg, UDP GSO) where {@code socket} is not null; else one send
+     * per datagram through the channel, the portable path.
      */
-    private DatagramSink newSender(DatagramChannel channel, InetSocketAddress remote,
-                                   KcpListener listener, Counters counters) {
-        if (kernel == Kernel.NATIVE) {
-            NativeUdpSocket socket = listener != null ? listener.nativeSocket() : NativeUdpSocket.open(channel);
-            if (socket != null) {
-                try {
-                    BatchingSender batching = BatchingSender.open(socket, remote, counters);
-                    if (batching != null) return batching;
-                } catch (IOException e) {
-                    // an address this socket's family cannot reach: the channel reports that per send
-                } finally {
-                    if (listener == null) socket.release(); // the session's sender holds its own
-                }
+    private static DatagramSink newSender(NativeUdpSocket socket, DatagramChannel channel,
+                                          InetSocketAddress remote, Counters counters) {
+        if (socket != null) {
+            try {
+                BatchingSender batching = BatchingSender.open(socket, remote, counters);
+                if (batching != null) return batching;
+            } catch (IOException e) {
+                // an address this socket's family cannot reach: the channel reports that per send
             }
         }
         return new DatagramSender(channel, remote, counters);
@@ -722,6 +721,7 @@ public final class KcpSession implements ByteChannel {
         scheduler.cancel(timer);
         ReceiveLoop.Registration r = registration;
         if (r != null) r.cancel(); // closes the socket too if it is ours
+        if (ownNativeSocket != null) ownNativeSocket.release(); // the sender and receiver hold theirs
         if (listener != null) listener.sessionEnded(this);
     }
 

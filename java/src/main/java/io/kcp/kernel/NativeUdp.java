@@ -4,15 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
 /**
- * The natives of {@code native/src/udp.c}: batched UDP sends (sendmmsg, UDP GSO) on Linux.
- * Raw and unchecked; {@link NativeUdpSocket} and {@link NativeUdpBatch} check everything first.
+ * The natives of {@code native/src/udp.c}: batched UDP sends (sendmmsg, UDP GSO) and receives
+ * (recvmmsg, UDP GRO) on Linux. Raw and unchecked; {@link NativeUdpSocket},
+ * {@link NativeUdpBatch} and {@link NativeUdpReceiver} check everything first.
  *
- * <p>The system property {@value #PROPERTY}{@code =false} turns batched sends off (the portable
- * {@code DatagramChannel} path then sends every datagram), for comparison or diagnosis.
+ * <p>The system property {@value #PROPERTY}{@code =false} turns them off (the portable
+ * {@code DatagramChannel} path then sends and receives every datagram), for comparison or
+ * diagnosis.
  */
 public final class NativeUdp {
 
-    /** The system property that turns batched native sends off when {@code false}. */
+    /** The system property that turns batched native sends and receives off when {@code false}. */
     public static final String PROPERTY = "kcp.nativeSend";
 
     private NativeUdp() {}
@@ -23,7 +25,7 @@ public final class NativeUdp {
     }
 
     /**
-     * True when batched native sends can be used in this JVM: the native library is loaded,
+     * True when batched native sends and receives can be used in this JVM: the native library is loaded,
      * the platform is Linux, and {@value #PROPERTY} is not {@code false}.
      */
     public static boolean available() {
@@ -46,4 +48,8 @@ public final class NativeUdp {
                             long state);
 
     static native String errorText0(int errno);
+
+    static native int receive0(int fd, long data, int slot, int max, long messages, long error);
+
+    static native int setGro0(int fd, int on);
 }

@@ -65,6 +65,16 @@ public final class NativeUdpSocket {
         }
     }
 
+    /**
+     * Turns UDP GRO on: datagrams that arrive as one run may then be read as one message (only
+     * a {@link NativeUdpReceiver} can cut them back, so only for sockets nobody else reads).
+     *
+     * @return false when the kernel has no GRO for UDP
+     */
+    public boolean enableGro() {
+        return NativeUdp.setGro0(fd, 1) == 0;
+    }
+
     int fd() {
         return fd;
     }

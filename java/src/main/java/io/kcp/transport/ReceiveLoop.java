@@ -1,6 +1,8 @@
 package io.kcp.transport;
 
 import io.kcp.format.Wire;
+import io.kcp.kernel.NativeUdpReceiver;
+import io.kcp.kernel.NativeUdpSocket;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -61,16 +63,18 @@ public final class ReceiveLoop {
         private final DatagramChannel channel;
         private final Handler handler;
         private final boolean closeChannel;
+        private final NativeUdpSocket nativeSocket; // batched native receives, or null
         // loop thread only
         private SelectionKey key;
         private boolean done;
 
         private Registration(ReceiveLoop loop, DatagramChannel channel, Handler handler,
-                             boolean closeChannel) {
+                             boolean closeChannel, NativeUdpSocket nativeSocket) {
             this.loop = loop;
             this.channel = channel;
             this.handler = handler;
             this.closeChannel = closeChannel;
+            this.nativeSocket = nativeSocket;
         }
 
         /**
@@ -106,6 +110,7 @@ public final class ReceiveLoop {
     // loop thread only
     private final ByteBuffer[] buffers = new ByteBuffer[BATCH];
     private final SocketAddress[] sources = new SocketAddress[BATCH];
+    private NativeUdpReceiver receiver; // created with the first native registration
     /** select(Consumer) instead of the selected-key set, whose add allocates a node per wake-up. */
     private final Consumer<SelectionKey> onReady = this::drain;
 
@@ -124,8 +129,21 @@ public final class ReceiveLoop {
      */
     public Registration register(DatagramChannel channel, Handler handler, boolean closeChannel)
             throws IOException {
+        return register(channel, handler, closeChannel, null);
+    }
+
+    /**
+     * {@link #register(DatagramChannel, Handler, boolean)}, receiving through
+     * {@code nativeSocket} (the channel's descriptor) when it is not null: recvmmsg, and on a
+     * socket the loop closes (one nobody else reads afterwards) UDP GRO. The registration holds
+     * a reference to the socket until it ends.
+     */
+    public Registration register(DatagramChannel channel, Handler handler, boolean closeChannel,
+                                 NativeUdpSocket nativeSocket) throws IOException {
         channel.configureBlocking(false);
-        Registration r = new Registration(this, channel, handler, closeChannel);
+        NativeUdpSocket batched = nativeSocket != null && nativeSocket.retain() ? nativeSocket : null;
+        if (batched != null && closeChannel) batched.enableGro();
+        Registration r = new Registration(this, channel, handler, closeChannel, batched);
         Selector wake;
         lock.lock();
         try {
@@ -248,6 +266,7 @@ public final class ReceiveLoop {
         if (r.done) return;
         r.done = true;
         if (r.key != null) r.key.cancel();
+        if (r.nativeSocket != null) r.nativeSocket.release();
         if (r.closeChannel) {
             try {
                 r.channel.close();
@@ -296,6 +315,10 @@ public final class ReceiveLoop {
     /** Receives from one ready socket, a few batches at most, and hands the datagrams over. */
     private void drain(SelectionKey key) {
         Registration r = (Registration) key.attachment();
+        if (r.nativeSocket != null) {
+            drainNative(r);
+            return;
+        }
         for (int turn = 0; turn < BATCHES_PER_TURN && !r.done; turn++) {
             int n = 0;
             try {
@@ -324,6 +347,40 @@ public final class ReceiveLoop {
                 }
             }
             if (n < BATCH) return;
+        }
+    }
+
+    /** {@link #drain} through recvmmsg, cutting GRO's coalesced messages into their datagrams. */
+    private void drainNative(Registration r) {
+        if (receiver == null) receiver = new NativeUdpReceiver();
+        NativeUdpReceiver rx = receiver;
+        for (int turn = 0; turn < BATCHES_PER_TURN && !r.done; turn++) {
+            int n;
+            try {
+                n = rx.receive(r.nativeSocket);
+            } catch (Throwable t) {
+                finish(r, t);
+                return;
+            }
+            for (int i = 0; i < n && !r.done; i++) {
+                try {
+                    SocketAddress from = rx.source(i);
+                    if (from == null) continue; // not IP: nothing of ours
+                    int length = rx.length(i);
+                    int segment = rx.segment(i);
+                    boolean cut = rx.truncated(i);
+                    if (segment == 0) segment = Math.max(length, 1);
+                    for (int off = 0; off < length || off == 0; off += segment) {
+                        int len = Math.min(segment, length - off);
+                        r.handler.onDatagram(rx.slice(i, off, len), from, cut || len > MAX_DATAGRAM);
+                        if (r.done) break;
+                    }
+                } catch (Throwable t) {
+                    finish(r, t);
+                    return;
+                }
+            }
+            if (n < NativeUdpReceiver.MESSAGES) return;
         }
     }
 

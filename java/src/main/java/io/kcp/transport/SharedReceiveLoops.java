@@ -1,5 +1,6 @@
 package io.kcp.transport;
 
+import io.kcp.kernel.NativeUdpSocket;
 import java.io.IOException;
 import java.nio.channels.DatagramChannel;
 
@@ -21,10 +22,14 @@ public final class SharedReceiveLoops {
         return loops;
     }
 
-    /** Serves {@code channel} on the least busy shared loop; see {@link ReceiveLoop#register}. */
+    /**
+     * Serves {@code channel} on the least busy shared loop; see
+     * {@link ReceiveLoop#register(DatagramChannel, ReceiveLoop.Handler, boolean, NativeUdpSocket)}.
+     */
     public static ReceiveLoop.Registration register(DatagramChannel channel,
                                                     ReceiveLoop.Handler handler,
-                                                    boolean closeChannel) throws IOException {
+                                                    boolean closeChannel,
+                                                    NativeUdpSocket nativeSocket) throws IOException {
         ReceiveLoop best = LOOPS[0];
         int fewest = best.registrations();
         for (int i = 1; i < LOOPS.length; i++) {
@@ -34,7 +39,7 @@ public final class SharedReceiveLoops {
                 fewest = n;
             }
         }
-        return best.register(channel, handler, closeChannel);
+        return best.register(channel, handler, closeChannel, nativeSocket);
     }
 
     /** How many loops there are. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +28,7 @@ public final class NativeUdpReceiver {
     private static final int MESSAGE_SIZE = 48; // struct kcp_udp_message
     private static final int LENGTH = 0, SEGMENT = 4, FLAGS = 8, ADDRESS_LENGTH = 12, ADDRESS = 16;
     private static final int TRUNCATED = 1; // KCP_UDP_TRUNCATED
-    private static final int EAGAIN = 11;
+    private static final int EAGAIN = 11, ECONNREFUSED = 111;
     private static final int AF_INET = 2, AF_INET6 = 10; // Linux, the only platform that gets here
 
     private final ByteBuffer data = ByteBuffer.allocateDirect(MESSAGES * SLOT);
@@ -51,7 +52,9 @@ public final class NativeUdpReceiver {
      * Receives what is waiting on {@code socket}, up to {@value #MESSAGES} messages.
      *
      * @return how many messages arrived; 0 when none was waiting
-     * @throws IOException if the socket failed
+     * @throws PortUnreachableException on a connected socket whose peer answered with ICMP
+     *     port unreachable (as {@code DatagramChannel.receive} throws it)
+     * @throws IOException if the socket failed otherwise
      */
     public int receive(NativeUdpSocket socket) throws IOException {
         count = 0;
@@ -59,6 +62,9 @@ public final class NativeUdpReceiver {
                 metaAddress + errorAt);
         if (n == 0) {
             int errno = -meta.getInt(errorAt);
+            if (errno == ECONNREFUSED) { // an ICMP answer on a connected socket, as the JDK says it
+                throw new PortUnreachableException("receive failed: " + NativeUdpSocket.errorText(errno));
+            }
             if (errno != 0 && errno != EAGAIN) {
                 throw new IOException("receive failed: " + NativeUdpSocket.errorText(errno));
             }

@@ -12,7 +12,8 @@
 # + system, all threads: utime + stime of /proc/PID/stat, in 1/CLK_TCK steps) over that whole
 # client run, per 10^9 payload bytes it moved (REPS+1 transfers): lower is better; a step of
 # 10 ms is 0.15 s/GB at the default BYTES and REPS. Ping: PINGS 64-byte round trips after as many
-# uncounted ones; p50 and p99 in microseconds.
+# uncounted ones, on the server that just did the bulk transfers; p50 and p99 in microseconds.
+# Then a ping table from fresh programs (see ping_runs below): fresh and warm p50, p99 and max.
 #
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
@@ -21,7 +22,7 @@
 # (a warm-up run, then a run of two: MB/s of the second, CPU s/GB over both).
 #
 # Outputs besides the tables: target/compare.tsv, every figure as a tab-separated row (kind bulk,
-# cross or aggregate; FAIL for a failed measurement, - for none), and target/compare.svg, a chart
+# cross, ping-fresh, ping-warm or aggregate; FAIL for a failed measurement, - for none), and target/compare.svg, a chart
 # drawn from it by bench/compare-chart.awk: per window and config, each implementation's MB/s
 # up and down, ping p99 and server CPU s/GB. A FAIL shows there as a red FAIL mark, not a bar.
 # `awk -f bench/compare-chart.awk target/compare.tsv > chart.svg` redraws it.
@@ -213,6 +214,41 @@ for wnd in $windows; do
         done
       done
     fi
+  done
+done
+
+# Ping from fresh programs: each implementation's server and client start anew for it (kcp-java's
+# server with --warmup 30000, as its ping client does by default: the warm-up at start-up the
+# issue allows). The first run of PINGS round trips is the fresh figure, the second the warm one.
+ping_runs() { # impl flags... -> "p50 p99 max" of the first run, then of the second (us), or FAILs
+  local impl=$1; shift
+  local out
+  out=$(runs "$impl" 2 --op ping --count "$pings" "$@")
+  grep -q FAIL <<<"$out" && { echo "FAIL FAIL FAIL FAIL FAIL FAIL"; return; }
+  grep '^RESULT' <<<"$out" \
+    | sed -n 's/.* rtt_p50_ms=\([0-9.]*\) rtt_p99_ms=\([0-9.]*\) rtt_max_ms=\([0-9.]*\).*/\1 \2 \3/p' \
+    | awk '{for (i = 1; i <= 3; i++) v[++n] = sprintf("%.0f", $i * 1000)}
+           END {if (n != 6) print "FAIL FAIL FAIL FAIL FAIL FAIL"; else print v[1], v[2], v[3], v[4], v[5], v[6]}'
+}
+
+echo
+echo "ping, 64 B, window 1024, fresh programs, $pings round trips per run: p50, p99 and max in us;"
+echo "fresh = the programs' first run (after kcp-java's start-up warm-up), warm = their second"
+printf '%-22s %23s %23s %13s\n' "" "-------- fresh --------" "--------- warm --------" "- p99 / go --"
+ping_row() { printf '%-7s %-14s %7s %7s %7s %7s %7s %7s %6s %6s\n' "$@"; }
+ping_row config impl p50 p99 max p50 p99 max fresh warm
+for cfg in plain fec+aes; do
+  read -r -a flags <<<"$(flags_of "$cfg")"
+  flags=(--mode manual --nodelay 1 --interval 10 --resend 2 --nc 1 --sndwnd 1024 --rcvwnd 1024
+         --mtu 1400 --key bench "${flags[@]}")
+  for impl in "${impls[@]}"; do
+    if [ "$impl" = go ]; then start_server go "${flags[@]}"; else start_server "$impl" --warmup 30000 "${flags[@]}"; fi
+    read -r f50 f99 fmax w50 w99 wmax <<<"$(ping_runs "$impl" "${flags[@]}")"
+    stop_server
+    if [ "$impl" = go ]; then go_f99=$f99 go_w99=$w99; fi
+    ping_row "$cfg" "$impl" "$f50" "$f99" "$fmax" "$w50" "$w99" "$wmax" "$(ratio "$f99" "$go_f99")" "$(ratio "$w99" "$go_w99")"
+    tsv_row ping-fresh "$cfg" 1024 "$impl" - - "$f50" "$f99" - -
+    tsv_row ping-warm "$cfg" 1024 "$impl" - - "$w50" "$w99" - -
   done
 done
 

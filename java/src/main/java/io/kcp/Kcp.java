@@ -234,7 +234,7 @@ public final class Kcp {
         long last = jit.getTotalCompilationTime();
         try {
             while (System.nanoTime() - end < 0) {
-                Thread.sleep(50);
+                Thread.sleep(100);
                 long now = jit.getTotalCompilationTime();
                 if (now == last) return;
                 last = now;
@@ -252,17 +252,19 @@ public final class Kcp {
                                       Instant deadline) throws IOException {
         try (KcpSession c = dial(l.localAddress(), config)) {
             c.setDeadline(deadline);
-            ByteBuffer ping = ByteBuffer.allocate(64);
-            c.write(ping);
+            WarmUpShapes mine = new WarmUpShapes();
+            mine.write(c, 0);
             KcpSession s = l.accept(WARM_UP_LIMIT);
             if (s == null) throw new IOException("warm-up: the loopback session was not accepted");
-            s.setDeadline(deadline);
+            // timeouts on this side, a deadline on the other: both ways of bounding a call run hot
+            s.setReadTimeout(WARM_UP_LIMIT);
+            s.setWriteTimeout(WARM_UP_LIMIT);
             Thread echo = new Thread(() -> {
-                byte[] b = new byte[64];
+                WarmUpShapes theirs = new WarmUpShapes();
                 try {
-                    while (true) {
-                        for (int got = 0; got < b.length; ) got += s.read(b, got, b.length - got);
-                        s.write(b, 0, b.length);
+                    for (int i = 0; ; i++) {
+                        theirs.read(s, i);
+                        theirs.write(s, i);
                     }
                 } catch (IOException e) {
                     // closed at the end
@@ -272,16 +274,52 @@ public final class Kcp {
             echo.start();
             try {
                 for (int i = 0; i < roundTrips; i++) {
-                    ping.clear();
-                    while (ping.hasRemaining()) c.read(ping);
-                    ping.clear();
-                    c.write(ping);
+                    mine.read(c, i);
+                    mine.write(c, i + 1);
                 }
-                ping.clear();
-                while (ping.hasRemaining()) c.read(ping);
+                mine.read(c, roundTrips);
             } finally {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * The ways an application passes its bytes, taken in turn by a warm-up: heap and direct
+     * buffers, the same array again and a different one. The JIT compiles only the branches it
+     * saw taken; a shape the warm-up never used would send the real traffic's first use of it
+     * back to the interpreter (a deoptimization, then a recompile on the same cores).
+     */
+    private static final class WarmUpShapes {
+        private final ByteBuffer heap = ByteBuffer.allocate(64);
+        private final ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        private final byte[] first = new byte[64];
+        private final byte[] second = new byte[64];
+
+        void write(KcpSession s, int i) throws IOException {
+            switch (i & 3) {
+                case 0 -> s.write(heap.clear());
+                case 1 -> s.write(direct.clear());
+                case 2 -> s.write(first, 0, first.length);
+                default -> s.write(second, 0, second.length);
+            }
+        }
+
+        void read(KcpSession s, int i) throws IOException {
+            switch (i & 3) {
+                case 0 -> readFully(s, heap.clear());
+                case 1 -> readFully(s, direct.clear());
+                case 2 -> {
+                    for (int got = 0; got < first.length; ) got += s.read(first, got, first.length - got);
+                }
+                default -> {
+                    for (int got = 0; got < second.length; ) got += s.read(second, got, second.length - got);
+                }
+            }
+        }
+
+        private static void readFully(KcpSession s, ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) s.read(b);
         }
     }
 

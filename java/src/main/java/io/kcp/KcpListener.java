@@ -71,6 +71,9 @@ public final class KcpListener implements Closeable {
 
     private final DatagramChannel channel;
     private final NativeUdpSocket nativeSocket;
+    // receive thread only: the sessions the current receive batch fed, told at its end
+    private final KcpSession[] fed = new KcpSession[ReceiveLoop.BATCH];
+    private int fedCount;
     private final KcpConfig config;
     private final IntFunction<Arq> arqs;
     private final Counters counters = new Counters(Counters.GLOBAL);
@@ -129,6 +132,11 @@ public final class KcpListener implements Closeable {
             }
 
             @Override
+            public void onBatchEnd() {
+                announceInput();
+            }
+
+            @Override
             public void onFailure(Throwable cause) {
                 fail(cause);
             }
@@ -157,6 +165,7 @@ public final class KcpListener implements Closeable {
         if (s != null) {
             if (conv < 0 || (int) conv == s.conv()) {
                 s.inputDecrypted(datagram); // fails only that session if anything goes wrong
+                fed(s);
                 return;
             }
             if (!KcpPackets.startsConversation(datagram)) return;
@@ -178,6 +187,29 @@ public final class KcpListener implements Closeable {
         open((int) conv, (InetSocketAddress) source, datagram, underPressure());
     }
 
+    /** Remembers that {@code s} got input in this receive batch (it hears at the batch's end). */
+    private void fed(KcpSession s) {
+        int n = fedCount;
+        if (n > 0 && fed[n - 1] == s) return; // a burst from one peer: the usual case
+        for (int i = 0; i < n - 1; i++) if (fed[i] == s) return;
+        if (n == fed.length) {
+            s.afterInput(); // more peers in one batch than slots: this one hears now
+            return;
+        }
+        fed[n] = s;
+        fedCount = n + 1;
+    }
+
+    /** The end of a receive batch: each session fed by it wakes its reader and writers. */
+    private void announceInput() {
+        for (int i = 0; i < fedCount; i++) {
+            KcpSession s = fed[i];
+            fed[i] = null;
+            s.afterInput();
+        }
+        fedCount = 0;
+    }
+
     /** A new peer's session: kept only if its ARQ accepts the datagram that created it. */
     private void open(int conv, InetSocketAddress source, ByteBuffer datagram, boolean probation) {
         KcpSession created;
@@ -195,6 +227,7 @@ public final class KcpListener implements Closeable {
             counters.inc(Counter.KCP_IN_ERRORS);
             return;
         }
+        fed(created);
         boolean listenerClosed;
         acceptLock.lock();
         try {

@@ -93,6 +93,7 @@ public final class KcpSession implements ByteChannel {
     private boolean ackNoDelay;
     private boolean writeDelay;
     private int inputNow;
+    private boolean inputToAnnounce; // input since the last afterInput()
     private boolean accepted;
     private volatile boolean closed; // written under lock; read without it by isOpen()
     private IOException failure;
@@ -182,6 +183,11 @@ public final class KcpSession implements ByteChannel {
             }
 
             @Override
+            public void onBatchEnd() {
+                afterInput();
+            }
+
+            @Override
             public void onFailure(Throwable cause) {
                 fail(cause instanceof IOException ? (IOException) cause
                         : new IOException("receiving on the session's socket failed (conv "
@@ -227,6 +233,28 @@ public final class KcpSession implements ByteChannel {
                 lastInputNanos = now;
                 wakeTimer();
             }
+            inputToAnnounce = true;
+        } catch (Throwable t) {
+            fault = t;
+        } finally {
+            lock.unlock();
+        }
+        if (fault != null) fail(internalError("receiving", fault));
+        return took;
+    }
+
+    /**
+     * The end of a receive batch that fed this session: wakes a reader if data is ready and
+     * writers if the window has room, once per batch rather than per datagram (each wake-up is a
+     * system call, and the reader would only find part of the batch). Receive thread.
+     */
+    void afterInput() {
+        Throwable fault = null;
+        Thread reader = null;
+        lockSession();
+        try {
+            if (!inputToAnnounce || closed) return;
+            inputToAnnounce = false;
             if (arq.peekSize() > 0) reader = readers.wakeAllButOne();
             if (windowHasRoom()) writers.wakeAll();
         } catch (Throwable t) {
@@ -236,7 +264,6 @@ public final class KcpSession implements ByteChannel {
         }
         if (reader != null) LockSupport.unpark(reader); // after the unlock: it finds the lock free
         if (fault != null) fail(internalError("receiving", fault));
-        return took;
     }
 
     /** The inbound pipeline's hand-off to the ARQ: input, then send what that produced. */

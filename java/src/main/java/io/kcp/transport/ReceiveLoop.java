@@ -50,6 +50,13 @@ public final class ReceiveLoop {
         void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated);
 
         /**
+         * The datagrams received together (one system call's worth) have all been handed over:
+         * the moment to wake whoever waits for them, once per batch instead of per datagram.
+         * Anything thrown fails this handler.
+         */
+        default void onBatchEnd() {}
+
+        /**
          * The loop has stopped serving this socket: a receive error, or {@code cause} escaped
          * {@link #onDatagram}. Called at most once, never after {@link Registration#cancel()}
          * took effect, on the loop thread; must not block.
@@ -346,6 +353,7 @@ public final class ReceiveLoop {
                     return;
                 }
             }
+            if (!endBatch(r, n)) return;
             if (n < BATCH) return;
         }
     }
@@ -380,7 +388,20 @@ public final class ReceiveLoop {
                     return;
                 }
             }
+            if (!endBatch(r, n)) return;
             if (n < NativeUdpReceiver.MESSAGES) return;
+        }
+    }
+
+    /** {@link Handler#onBatchEnd} after a batch of {@code n > 0}; false if the handler failed. */
+    private boolean endBatch(Registration r, int n) {
+        if (n == 0 || r.done) return true;
+        try {
+            r.handler.onBatchEnd();
+            return true;
+        } catch (Throwable t) {
+            finish(r, t);
+            return false;
         }
     }
 

@@ -646,24 +646,22 @@ public final class KcpSession implements ByteChannel {
     }
 
     /**
-     * Takes the session's lock. Its holders keep it for microseconds, and a contended
+     * Takes the session's lock. Its holders keep it for a microsecond or two, and a contended
      * {@code lock()} parks (a wake-up later) and queues a new node in the JDK's lock code: first
-     * a few microseconds of {@code tryLock}.
+     * a few spins of {@code tryLock}, counted rather than timed (reading the clock in the loop
+     * cost more than the spinning).
      */
     private void lockSession() {
         if (lock.tryLock()) return;
-        long end = System.nanoTime() + LOCK_SPIN_NANOS;
-        do {
-            for (int i = 0; i < 16; i++) {
-                Thread.onSpinWait();
-                if (lock.tryLock()) return;
-            }
-        } while (System.nanoTime() - end < 0);
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            Thread.onSpinWait();
+            if (lock.tryLock()) return;
+        }
         lock.lock();
     }
 
-    /** How long {@link #lockSession} tries before it queues. */
-    private static final long LOCK_SPIN_NANOS = 10_000;
+    /** How often {@link #lockSession} tries before it queues: a few microseconds of PAUSE. */
+    private static final int LOCK_SPINS = 64;
 
     /** Wakes every waiting reader. Under lock. */
     private void wakeReaders() {

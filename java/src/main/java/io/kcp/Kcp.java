@@ -10,11 +10,14 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
@@ -81,7 +84,7 @@ public final class Kcp {
         try {
             ch.bind(null);
             SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
-            return started(new KcpSession(conv, remote, ch, true, null, config, arqs, false));
+            return started(new KcpSession(conv, remote, ch, true, null, null, config, arqs, false));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -108,7 +111,7 @@ public final class Kcp {
         requireResolved(remote);
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(config, "config");
-        return started(new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, config,
+        return started(new KcpSession(CONV_SOURCE.nextInt(), remote, channel, false, null, null, config,
                 config.kernel()::newArq, false));
     }
 
@@ -134,16 +137,41 @@ public final class Kcp {
      */
     public static KcpListener listen(InetSocketAddress local, KcpConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
-        DatagramChannel ch = local.getAddress() instanceof java.net.Inet6Address
-                ? DatagramChannel.open(StandardProtocolFamily.INET6)
-                : DatagramChannel.open(StandardProtocolFamily.INET);
+        StandardProtocolFamily family = local.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        int n = config.receiveLoops();
+        List<DatagramChannel> channels = new ArrayList<>(n);
         try {
-            ch.bind(local);
-            SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
-            return new KcpListener(ch, true, config);
+            InetSocketAddress bindTo = local;
+            for (int i = 0; i < n; i++) {
+                DatagramChannel ch = DatagramChannel.open(family);
+                channels.add(ch);
+                // a group: the kernel spreads the peers over the sockets by their address
+                if (n > 1) ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                ch.bind(bindTo);
+                if (i == 0) bindTo = (InetSocketAddress) ch.getLocalAddress(); // the port chosen for 0
+                SocketOptions.apply(ch, config.readBufferBytes(), config.writeBufferBytes(), config.dscp());
+            }
+            return new KcpListener(channels, true, config, config.kernel()::newArq);
+        } catch (UnsupportedOperationException e) {
+            IOException refused = new IOException("receiveLoops " + n + " needs SO_REUSEPORT, which "
+                    + "this platform's sockets lack; use 1", e);
+            closeAll(channels, refused);
+            throw refused;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            closeAll(channels, e);
             throw e;
+        }
+    }
+
+    /** Closes what a failed listen opened; failures to close go with the cause. */
+    private static void closeAll(List<DatagramChannel> channels, Exception cause) {
+        for (DatagramChannel ch : channels) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

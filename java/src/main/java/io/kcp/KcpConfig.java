@@ -56,6 +56,7 @@ public final class KcpConfig {
     private final KernelChoice kernel;
     private final int backlog;
     private final int maxSessions;
+    private final int receiveLoops;
 
     private KcpConfig(Builder b) {
         crypt = b.crypt;
@@ -81,6 +82,7 @@ public final class KcpConfig {
         kernel = b.kernel;
         backlog = b.backlog;
         maxSessions = b.maxSessions;
+        receiveLoops = b.receiveLoops;
     }
 
     /**
@@ -122,6 +124,7 @@ public final class KcpConfig {
         b.kernel = kernel;
         b.backlog = backlog;
         b.maxSessions = maxSessions;
+        b.receiveLoops = receiveLoops;
         return b;
     }
 
@@ -213,6 +216,9 @@ public final class KcpConfig {
     /** @return how many live sessions a listener allows */
     public int maxSessions() { return maxSessions; }
 
+    /** @return how many sockets and receive threads a listener opened by {@code Kcp.listen} uses */
+    public int receiveLoops() { return receiveLoops; }
+
     /** A new cipher instance for this configuration (ciphers are per thread). */
     PacketCipher newCipher() {
         return PacketCiphers.create(crypt, key);
@@ -284,6 +290,7 @@ public final class KcpConfig {
         private KernelChoice kernel = KernelChoice.AUTO;
         private int backlog = DEFAULT_BACKLOG;
         private int maxSessions = 65536;
+        private int receiveLoops = 1;
 
         private Builder() {
         }
@@ -536,6 +543,25 @@ public final class KcpConfig {
         public Builder maxSessions(int max) {
             check("maxSessions", max, 1, 1 << 24);
             this.maxSessions = max;
+            return this;
+        }
+
+        /**
+         * How many receive threads a listener that {@code Kcp.listen} opens spreads its peers
+         * over. With more than one, the listener opens that many sockets on its port as one
+         * {@code SO_REUSEPORT} group (Linux), the kernel hashes each peer's address to one of
+         * them, and each socket has its own thread that decrypts, demultiplexes and feeds the
+         * sessions of its peers: more cores for many peers, none for one. A peer stays on its
+         * socket, and its session answers from it. Any other program of the same user could
+         * join the group by binding the port with {@code SO_REUSEPORT} too and take a share of
+         * the peers; use it on hosts you control. {@code Kcp.serve} uses the one channel given.
+         *
+         * @param loops 1..64 (default 1: one socket, one thread)
+         * @return this builder
+         */
+        public Builder receiveLoops(int loops) {
+            check("receiveLoops", loops, 1, 64);
+            this.receiveLoops = loops;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package io.kcp;
 
 import io.kcp.arq.Arq;
-import io.kcp.kernel.NativeUdpSocket;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counter;
@@ -69,53 +68,58 @@ public final class KcpListener implements Closeable {
     /** A session on probation that nobody accepted within this long is reaped. */
     public static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(5);
 
-    private final DatagramChannel channel;
-    private final NativeUdpSocket nativeSocket;
-    // receive thread only: the sessions the current receive batch fed, told at its end
-    private final KcpSession[] fed = new KcpSession[ReceiveLoop.BATCH];
-    private int fedCount;
+    private final ListenerPort[] ports;
     private final KcpConfig config;
     private final IntFunction<Arq> arqs;
     private final Counters counters = new Counters(Counters.GLOBAL);
-    private final InboundPipeline decryptor; // the receive thread's only
     private final ConcurrentHashMap<SocketAddress, KcpSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong droppedNewPeers = new AtomicLong();
     private final AtomicLong refusedReplacements = new AtomicLong();
     private final AtomicLong reapedSessions = new AtomicLong();
     private final AtomicLong unopened = new AtomicLong();
     private final GaveWay gaveWay = new GaveWay();
-    private final ChecksumAlarm checksumAlarm;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Condition acceptable = acceptLock.newCondition();
     private final ArrayDeque<KcpSession> backlog = new ArrayDeque<>(); // guarded by acceptLock
-    private final ReceiveLoop loop;
     private final javax.management.ObjectName mbean;
-    private final ReceiveLoop.Registration registration;
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile long acceptTimeoutNanos;
 
     KcpListener(DatagramChannel channel, boolean ownsChannel, KcpConfig config) throws IOException {
-        this(channel, ownsChannel, config, config.kernel()::newArq);
+        this(List.of(channel), ownsChannel, config, config.kernel()::newArq);
     }
 
     /** @param arqs where sessions get their ARQ (the kernel's; tests inject faults here) */
     KcpListener(DatagramChannel channel, boolean ownsChannel, KcpConfig config,
                 IntFunction<Arq> arqs) throws IOException {
-        this.channel = channel;
+        this(List.of(channel), ownsChannel, config, arqs);
+    }
+
+    /**
+     * @param channels the listener's sockets, bound to one address (more than one: an
+     *     {@code SO_REUSEPORT} group), each served by its own receive thread
+     * @param arqs where sessions get their ARQ (the kernel's; tests inject faults here)
+     */
+    KcpListener(List<DatagramChannel> channels, boolean ownsChannel, KcpConfig config,
+                IntFunction<Arq> arqs) throws IOException {
         this.config = config;
         this.arqs = arqs;
-        this.decryptor = new InboundPipeline(config.newCipher(), 0, 0, config.kernel().reedSolomon(),
-                counters);
-        String bound = String.valueOf(channel.getLocalAddress());
-        this.checksumAlarm = new ChecksumAlarm("listener on " + bound);
-        this.loop = new ReceiveLoop("kcp-listener-" + localPort(channel));
-        // the sessions' batched sends share one descriptor (null: each sends through the channel)
-        this.nativeSocket = config.kernel() == io.kcp.kernel.Kernel.NATIVE ? NativeUdpSocket.open(channel) : null;
+        String bound = String.valueOf(channels.get(0).getLocalAddress());
+        this.ports = new ListenerPort[channels.size()];
         try {
-            this.registration = register(channel, ownsChannel);
+            for (int i = 0; i < ports.length; i++) {
+                String name = ports.length == 1 ? bound : bound + "#" + i;
+                ListenerPort p = new ListenerPort(channels.get(i), config, counters, name);
+                ports[i] = p;
+                p.registration = register(p, ownsChannel);
+            }
         } catch (IOException | RuntimeException | Error e) {
-            if (nativeSocket != null) nativeSocket.release();
+            for (ListenerPort p : ports) {
+                if (p == null) continue;
+                if (p.registration != null) p.registration.cancel();
+                p.release();
+            }
             throw e;
         }
         // registered last: nothing after it can fail and leave it behind
@@ -123,24 +127,24 @@ public final class KcpListener implements Closeable {
         if (closed) io.kcp.metrics.Jmx.unregister(mbean); // its socket failed at once
     }
 
-    private ReceiveLoop.Registration register(DatagramChannel channel, boolean ownsChannel)
+    private ReceiveLoop.Registration register(ListenerPort port, boolean ownsChannel)
             throws IOException {
-        return loop.register(channel, new ReceiveLoop.Handler() {
+        return port.loop.register(port.channel, new ReceiveLoop.Handler() {
             @Override
             public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
-                demux(datagram, source, truncated);
+                demux(port, datagram, source, truncated);
             }
 
             @Override
             public void onBatchEnd() {
-                announceInput();
+                port.announceInput();
             }
 
             @Override
             public void onFailure(Throwable cause) {
                 fail(cause);
             }
-        }, ownsChannel, nativeSocket);
+        }, ownsChannel, port.nativeSocket);
     }
 
     private static String localPort(DatagramChannel ch) throws IOException {
@@ -148,16 +152,16 @@ public final class KcpListener implements Closeable {
         return a instanceof InetSocketAddress ? String.valueOf(((InetSocketAddress) a).getPort()) : "?";
     }
 
-    /** The receive thread's work for one datagram. */
-    private void demux(ByteBuffer datagram, SocketAddress source, boolean truncated) {
+    /** The receive thread's work for one datagram on {@code port}. */
+    private void demux(ListenerPort port, ByteBuffer datagram, SocketAddress source, boolean truncated) {
         if (closed) return;
         if (truncated) {
             counters.inc(Counter.IN_ERRS);
             return;
         }
         long csumErrors = counters.get(Counter.IN_CSUM_ERRORS);
-        if (!decryptor.decryptAndCheck(datagram)) { // counted inside
-            if (counters.get(Counter.IN_CSUM_ERRORS) != csumErrors) checksumAlarm.failed(source);
+        if (!port.decryptor.decryptAndCheck(datagram)) { // counted inside
+            if (counters.get(Counter.IN_CSUM_ERRORS) != csumErrors) port.checksumAlarm.failed(source);
             return;
         }
         KcpSession s = sessions.get(source);
@@ -165,7 +169,7 @@ public final class KcpListener implements Closeable {
         if (s != null) {
             if (conv < 0 || (int) conv == s.conv()) {
                 s.inputDecrypted(datagram); // fails only that session if anything goes wrong
-                fed(s);
+                port.fed(s);
                 return;
             }
             if (!KcpPackets.startsConversation(datagram)) return;
@@ -184,37 +188,16 @@ public final class KcpListener implements Closeable {
             droppedNewPeers.incrementAndGet();
             return;
         }
-        open((int) conv, (InetSocketAddress) source, datagram, underPressure());
-    }
-
-    /** Remembers that {@code s} got input in this receive batch (it hears at the batch's end). */
-    private void fed(KcpSession s) {
-        int n = fedCount;
-        if (n > 0 && fed[n - 1] == s) return; // a burst from one peer: the usual case
-        for (int i = 0; i < n - 1; i++) if (fed[i] == s) return;
-        if (n == fed.length) {
-            s.afterInput(); // more peers in one batch than slots: this one hears now
-            return;
-        }
-        fed[n] = s;
-        fedCount = n + 1;
-    }
-
-    /** The end of a receive batch: each session fed by it wakes its reader and writers. */
-    private void announceInput() {
-        for (int i = 0; i < fedCount; i++) {
-            KcpSession s = fed[i];
-            fed[i] = null;
-            s.afterInput();
-        }
-        fedCount = 0;
+        open(port, (int) conv, (InetSocketAddress) source, datagram, underPressure());
     }
 
     /** A new peer's session: kept only if its ARQ accepts the datagram that created it. */
-    private void open(int conv, InetSocketAddress source, ByteBuffer datagram, boolean probation) {
+    private void open(ListenerPort port, int conv, InetSocketAddress source, ByteBuffer datagram,
+                      boolean probation) {
         KcpSession created;
         try {
-            created = new KcpSession(conv, source, channel, false, this, config, arqs, probation);
+            created = new KcpSession(conv, source, port.channel, false, this, port.nativeSocket,
+                    config, arqs, probation);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             droppedNewPeers.incrementAndGet(); // this peer only; the listener goes on
             return;
@@ -227,7 +210,7 @@ public final class KcpListener implements Closeable {
             counters.inc(Counter.KCP_IN_ERRORS);
             return;
         }
-        fed(created);
+        port.fed(created);
         boolean listenerClosed;
         acceptLock.lock();
         try {
@@ -421,14 +404,11 @@ public final class KcpListener implements Closeable {
         for (KcpSession s : all) {
             if (cause == null) s.close(); else s.fail(cause);
         }
-        registration.cancel(); // after the sessions' last flushes: this closes an owned socket
-        if (nativeSocket != null) nativeSocket.release(); // sessions still ending hold their own
+        for (ListenerPort p : ports) {
+            p.registration.cancel(); // after the sessions' last flushes: this closes an owned socket
+            p.release();
+        }
         io.kcp.metrics.Jmx.unregister(mbean);
-    }
-
-    /** The descriptor this listener's sessions send batches through, or null. */
-    NativeUdpSocket nativeSocket() {
-        return nativeSocket;
     }
 
     /** The counter set this listener's sessions add to (and through it, the global one). */
@@ -448,7 +428,14 @@ public final class KcpListener implements Closeable {
      * @throws IOException if the socket is closed
      */
     public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return (InetSocketAddress) ports[0].channel.getLocalAddress();
+    }
+
+    /** How many of the listener's sockets have live sessions (more than one only in a group). */
+    int portsServing() {
+        java.util.Set<DatagramChannel> used = new java.util.HashSet<>();
+        for (KcpSession s : sessions.values()) used.add(s.channel());
+        return used.size();
     }
 
     /** @return sessions currently alive on this listener, accepted or waiting to be */
@@ -508,7 +495,7 @@ public final class KcpListener implements Closeable {
      * @throws IOException if the socket refuses it
      */
     public void setReadBuffer(int bytes) throws IOException {
-        SocketOptions.setReadBuffer(channel, bytes);
+        for (ListenerPort p : ports) SocketOptions.setReadBuffer(p.channel, bytes);
     }
 
     /**
@@ -518,7 +505,7 @@ public final class KcpListener implements Closeable {
      * @throws IOException if the socket refuses it
      */
     public void setWriteBuffer(int bytes) throws IOException {
-        SocketOptions.setWriteBuffer(channel, bytes);
+        for (ListenerPort p : ports) SocketOptions.setWriteBuffer(p.channel, bytes);
     }
 
     /**
@@ -528,7 +515,7 @@ public final class KcpListener implements Closeable {
      * @throws IOException if the socket refuses it
      */
     public void setDscp(int dscp) throws IOException {
-        SocketOptions.setDscp(channel, null, dscp);
+        for (ListenerPort p : ports) SocketOptions.setDscp(p.channel, null, dscp);
     }
 
     /** @return the configuration the listener and its sessions were created with */

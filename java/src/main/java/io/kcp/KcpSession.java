@@ -109,12 +109,14 @@ public final class KcpSession implements ByteChannel {
 
     /**
      * @param listener the listener that created this session, or null for a dialed one
+     * @param listenerSocket the listener port's native descriptor (null: none, or dialed)
      * @param arqs where the ARQ comes from (the configuration's kernel, except in tests that
      *     inject faults)
      * @param probation send nothing until the peer is confirmed (see {@link KcpListener})
      */
     KcpSession(int conv, InetSocketAddress remote, DatagramChannel channel, boolean ownsChannel,
-               KcpListener listener, KcpConfig config, IntFunction<Arq> arqs, boolean probation)
+               KcpListener listener, NativeUdpSocket listenerSocket, KcpConfig config,
+               IntFunction<Arq> arqs, boolean probation)
             throws IOException {
         this.conv = conv;
         this.remote = Objects.requireNonNull(remote, "remote");
@@ -147,7 +149,7 @@ public final class KcpSession implements ByteChannel {
         this.inbound = in;
         // the native kernel's batched I/O on Linux: the listener's descriptor, or our own
         NativeUdpSocket socket = kernel != Kernel.NATIVE ? null
-                : listener != null ? listener.nativeSocket() : NativeUdpSocket.open(channel);
+                : listener != null ? listenerSocket : NativeUdpSocket.open(channel);
         this.ownNativeSocket = listener == null ? socket : null;
         this.sender = newSender(socket, channel, remote, counters);
         outbound.setDuplicates(config.dup());
@@ -758,6 +760,11 @@ public final class KcpSession implements ByteChannel {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The socket this session sends through. */
+    DatagramChannel channel() {
+        return channel;
     }
 
     /** System.nanoTime() of the last datagram the ARQ accepted (or of the session's start). */

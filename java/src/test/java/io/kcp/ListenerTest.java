@@ -49,6 +49,58 @@ class ListenerTest {
     }
 
     @Test
+    void aReceiveLoopGroupSpreadsPeersOverItsSocketsAndEachSessionAnswersFromTheListenersPort()
+            throws Exception {
+        KcpConfig cfg = fast().receiveLoops(4).build();
+        List<KcpSession> clients = new ArrayList<>();
+        InetSocketAddress bound;
+        try (KcpListener l = Kcp.listen(SessionTestKit.ANY_LOOPBACK, cfg)) {
+            bound = addressOf(l);
+            for (int i = 0; i < 32; i++) {
+                KcpSession c = Kcp.dial(bound, cfg);
+                clients.add(c);
+                c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+            }
+            for (int i = 0; i < 32; i++) {
+                KcpSession s = l.accept(Duration.ofSeconds(10));
+                byte[] got = readFully(s, 1);
+                s.write(ByteBuffer.wrap(new byte[] {got[0], 42}));
+            }
+            // a dialed session takes datagrams from its peer's address only: every reply came
+            // from the one port, whichever socket of the group carried it
+            for (int i = 0; i < 32; i++) {
+                byte[] reply = readFully(clients.get(i), 2);
+                assertEquals(i, reply[0]);
+                assertEquals(42, reply[1]);
+            }
+            assertTrue(l.portsServing() > 1, "32 peers hashed onto one socket of four");
+            assertEquals(32, l.sessionCount());
+        } finally {
+            for (KcpSession c : clients) c.close();
+        }
+        // every socket of the group gets closed (on its loop's thread, soon): the port is free
+        // again for a socket without SO_REUSEPORT
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try (DatagramChannel again = DatagramChannel.open().bind(bound)) {
+                assertTrue(again.isOpen());
+                break;
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() - end > 0) throw e;
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
+    void receiveLoopsAreOneToSixtyFour() {
+        assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().receiveLoops(0));
+        assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().receiveLoops(65));
+        assertEquals(1, KcpConfig.builder().build().receiveLoops());
+        assertEquals(8, KcpConfig.builder().receiveLoops(8).build().toBuilder().build().receiveLoops());
+    }
+
+    @Test
     void newPeersWaitWhileTheBacklogIsFullAndAreAcceptedOnceItDrainsWithNothingLost() throws Exception {
         KcpConfig cfg = fast().backlog(2).build();
         List<KcpSession> clients = new ArrayList<>();

@@ -69,6 +69,8 @@ public final class Main {
             "  --warmup N          first exchange N small messages over loopback in this JVM, so",
             "                      that the JIT has compiled the datapath (default 0; 30000 take",
             "                      about a second)",
+            "  --receiveloops N    N sockets on the port as an SO_REUSEPORT group (Linux), each with",
+            "                      its own receive thread; peers are spread over them (default 1)",
             SNMP_HELP,
             CONFIG_HELP);
 
@@ -280,11 +282,12 @@ public final class Main {
 
     private static int server(String[] args, PrintStream out, PrintStream err) {
         Flags f = Flags.parse(args, 1, List.of("listen", "idle", "timeout", "warmup", "snmplog",
-                "snmpperiod"));
+                "snmpperiod", "receiveloops"));
         InetSocketAddress listen = f.address("listen", "127.0.0.1:0");
         Duration idle = f.seconds("idle", 15, 0.001);
         Duration lifetime = f.seconds("timeout", 0, 0);
-        KcpConfig config = f.kcptunConfig(true);
+        KcpConfig config = f.kcptunConfig(true).toBuilder()
+                .receiveLoops((int) f.number("receiveloops", 1, 1, 64)).build();
         String snmpLog = snmpLog(f);
         long snmpPeriod = f.number("snmpperiod", 60, 1, Integer.MAX_VALUE);
         int warmUp = (int) f.number("warmup", 0, 0, 10_000_000);

@@ -1,0 +1,65 @@
+package io.kcp;
+
+import io.kcp.kernel.NativeUdpSocket;
+import io.kcp.transport.ReceiveLoop;
+import io.kcp.wire.Counters;
+import io.kcp.wire.InboundPipeline;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * One socket of a listener and the state of the receive thread that serves it: its decryptor,
+ * its checksum alarm and the sessions the current receive batch fed. A listener has one, or one
+ * per socket of an {@code SO_REUSEPORT} group ({@link KcpConfig#receiveLoops()}); a session
+ * sends through the port its peer arrived on.
+ */
+final class ListenerPort {
+
+    final DatagramChannel channel;
+    /** The descriptor the port's sessions send batches through, or null (the channel's path). */
+    final NativeUdpSocket nativeSocket;
+    final ReceiveLoop loop;
+    // the receive thread's only
+    final InboundPipeline decryptor;
+    final ChecksumAlarm checksumAlarm;
+    private final KcpSession[] fed = new KcpSession[ReceiveLoop.BATCH];
+    private int fedCount;
+    ReceiveLoop.Registration registration; // set once, right after construction
+
+    ListenerPort(DatagramChannel channel, KcpConfig config, Counters counters, String name) {
+        this.channel = channel;
+        this.decryptor = new InboundPipeline(config.newCipher(), 0, 0, config.kernel().reedSolomon(),
+                counters);
+        this.checksumAlarm = new ChecksumAlarm("listener on " + name);
+        this.loop = new ReceiveLoop("kcp-listener-" + name.substring(name.lastIndexOf(':') + 1));
+        this.nativeSocket = config.kernel() == io.kcp.kernel.Kernel.NATIVE
+                ? NativeUdpSocket.open(channel) : null;
+    }
+
+    /** Remembers that {@code s} got input in this receive batch (it hears at the batch's end). */
+    void fed(KcpSession s) {
+        int n = fedCount;
+        if (n > 0 && fed[n - 1] == s) return; // a burst from one peer: the usual case
+        for (int i = 0; i < n - 1; i++) if (fed[i] == s) return;
+        if (n == fed.length) {
+            s.afterInput(); // more peers in one batch than slots: this one hears now
+            return;
+        }
+        fed[n] = s;
+        fedCount = n + 1;
+    }
+
+    /** The end of a receive batch: each session fed by it wakes its reader and writers. */
+    void announceInput() {
+        for (int i = 0; i < fedCount; i++) {
+            KcpSession s = fed[i];
+            fed[i] = null;
+            s.afterInput();
+        }
+        fedCount = 0;
+    }
+
+    /** Gives the native descriptor's reference back (sessions still ending hold their own). */
+    void release() {
+        if (nativeSocket != null) nativeSocket.release();
+    }
+}

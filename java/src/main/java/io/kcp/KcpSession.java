@@ -149,7 +149,9 @@ public final class KcpSession implements ByteChannel {
         this.inbound = in;
         // the native kernel's batched I/O on Linux: the listener's descriptor, or our own
         NativeUdpSocket socket = kernel != Kernel.NATIVE ? null
-                : listener != null ? listenerSocket : NativeUdpSocket.open(channel);
+                : listener != null ? listenerSocket
+                : ownsChannel ? NativeUdpSocket.borrow(channel) // closed only after we are done
+                : NativeUdpSocket.open(channel); // the user's: closed whenever they like
         this.ownNativeSocket = listener == null ? socket : null;
         this.sender = newSender(socket, channel, remote, counters);
         outbound.setDuplicates(config.dup());

@@ -8,25 +8,29 @@ import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 
 /**
- * A duplicate of a {@code DatagramChannel}'s socket descriptor, for batched native sends.
+ * A {@code DatagramChannel}'s socket descriptor for batched native sends and receives: a
+ * duplicate ({@link #open}), or the channel's own ({@link #borrow}).
  *
  * <p>Why a duplicate: the JDK closes a channel's descriptor on its own schedule (after the
  * selector lets go of it), and the number may then be reused by another file. Our own
  * descriptor stays valid until we close it, whatever happens to the channel; sends on a closed
  * channel's socket still go to the same socket, which is harmless.
  *
- * <p>Reference counted: the opener holds one reference, each sender {@link #retain()}s one, and
- * the descriptor is closed when the last is {@link #release()}d. A listener's sessions share
- * their listener's. Retain and release are rare (a session's start and end); sends take no lock.
+ * <p>Reference counted: the opener holds one reference, each sender and receive registration
+ * {@link #retain()}s one, and a duplicate is closed when the last is {@link #release()}d. A
+ * listener's sessions share their listener port's. Retain and release are rare (a session's
+ * start and end); sends take no lock.
  */
 public final class NativeUdpSocket {
 
     private final int fd;
+    private final boolean duplicate; // ours to close
     private int references = 1; // guarded by this
     private boolean closed; // guarded by this
 
-    private NativeUdpSocket(int fd) {
+    private NativeUdpSocket(int fd, boolean duplicate) {
         this.fd = fd;
+        this.duplicate = duplicate;
     }
 
     /**
@@ -35,15 +39,30 @@ public final class NativeUdpSocket {
      * JDK's channel does not expose its descriptor, or the process is out of descriptors.
      */
     public static NativeUdpSocket open(DatagramChannel channel) {
+        int fd = channelFd(channel);
+        if (fd < 0) return null;
+        int dup = NativeUdp.dup0(fd);
+        return dup < 0 ? null : new NativeUdpSocket(dup, true);
+    }
+
+    /**
+     * The channel's own descriptor, not a duplicate, or null as for {@link #open}. Only for a
+     * channel that is closed after everything that uses this object has released it: a dialed
+     * session's own socket, which its receive thread closes after the session has ended and
+     * its registration is gone. It saves a descriptor per dialed session.
+     */
+    public static NativeUdpSocket borrow(DatagramChannel channel) {
+        int fd = channelFd(channel);
+        return fd < 0 ? null : new NativeUdpSocket(fd, false);
+    }
+
+    private static int channelFd(DatagramChannel channel) {
         // only the JDK's own channel: a subclass's "fdVal", if it had one, could mean anything
         if (!NativeUdp.available() || !channel.isOpen()
                 || !channel.getClass().getName().equals("sun.nio.ch.DatagramChannelImpl")) {
-            return null;
+            return -1;
         }
-        int fd = NativeUdp.channelFd0(channel);
-        if (fd < 0) return null;
-        int dup = NativeUdp.dup0(fd);
-        return dup < 0 ? null : new NativeUdpSocket(dup);
+        return NativeUdp.channelFd0(channel);
     }
 
     /**
@@ -61,7 +80,7 @@ public final class NativeUdpSocket {
         if (closed) return;
         if (--references == 0) {
             closed = true;
-            NativeUdp.close0(fd);
+            if (duplicate) NativeUdp.close0(fd);
         }
     }
 

@@ -25,6 +25,8 @@ type result struct {
 	rttP50  time.Duration
 	rttP99  time.Duration
 	rttMax  time.Duration
+	// the largest after the first round trip, which also pays for the server's session setup
+	rttMaxAfterFirst time.Duration
 }
 
 func (r *result) line(ok bool) string {
@@ -36,8 +38,8 @@ func (r *result) line(ok bool) string {
 	s := fmt.Sprintf("RESULT op=%s bytes=%d ok=%t ms=%d mbps=%.3f crc=%08x",
 		r.op, r.bytes, ok, r.elapsed.Milliseconds(), mbps, r.crc)
 	if r.op == "ping" {
-		s += fmt.Sprintf(" rtt_avg_ms=%.3f rtt_p50_ms=%.3f rtt_p99_ms=%.3f rtt_max_ms=%.3f",
-			ms(r.rttAvg), ms(r.rttP50), ms(r.rttP99), ms(r.rttMax))
+		s += fmt.Sprintf(" rtt_avg_ms=%.3f rtt_p50_ms=%.3f rtt_p99_ms=%.3f rtt_max_ms=%.3f rtt_max_after_first_ms=%.3f",
+			ms(r.rttAvg), ms(r.rttP50), ms(r.rttP99), ms(r.rttMax), ms(r.rttMaxAfterFirst))
 	}
 	return s
 }
@@ -288,6 +290,9 @@ func clientPing(s *kcp.UDPSession, o *options, res *result) error {
 		total += rtt
 		if rtt > res.rttMax {
 			res.rttMax = rtt
+		}
+		if i > 0 && rtt > res.rttMaxAfterFirst {
+			res.rttMaxAfterFirst = rtt
 		}
 		crc.Write(echo)
 		res.bytes += pingSize

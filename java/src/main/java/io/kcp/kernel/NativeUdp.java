@@ -15,7 +15,7 @@ import java.nio.channels.DatagramChannel;
 public final class NativeUdp {
 
     /** The system property that turns batched native sends and receives off when {@code false}. */
-    public static final String PROPERTY = "kcp.nativeSend";
+    public static final String PROPERTY = "kcp.nativeUdp";
 
     private NativeUdp() {}
 

@@ -10,8 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and one daemon thread that sleeps until the earliest entry. The process has one per core
  * ({@link #forNewSession()} deals sessions out in turn). Work is proportional to the
  * sessions that are due, not to all sessions (kcp-go's {@code SystemTimedSched} works the same
- * way). The thread starts with the first task and ends when no task is left, so nothing lingers
- * after the last session closes. A task that throws is dropped and told why
+ * way). The thread starts with the first task and ends a second ({@link #LINGER_NANOS}) after
+ * the last task is gone, so nothing lingers after the last session closes, and sessions that
+ * park their timers between bursts do not start a thread per burst. A task that throws is dropped and told why
  * ({@link Timed#failed}); the others keep their times.
  *
  * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow, and the
@@ -19,10 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FlushScheduler {
 
-    /** One scheduler per core, at most 8; each thread exists only while it has timers. */
+    /** One scheduler per core, at most 8; each thread exists only while it has timers (and a second after). */
     private static final FlushScheduler[] SHARDS =
             create(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
     private static final AtomicInteger NEXT_SHARD = new AtomicInteger();
+
+    /** How long the thread waits for a new task before it ends. */
+    static final long LINGER_NANOS = 1_000_000_000L;
 
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
@@ -126,15 +130,36 @@ public final class FlushScheduler {
     }
 
     private void loop() {
+        long idleSince = System.nanoTime(); // of the current spell without tasks
+        boolean idle = false;
         while (true) {
             Timed task;
             lock.lock();
             try {
                 while (true) {
                     if (size == 0) {
-                        thread = null;
-                        return;
+                        // Lingers before it ends: idle sessions park their timers between
+                        // bursts (a ping every few microseconds, say), and a thread started
+                        // anew for each burst costs far more than the burst.
+                        long now = System.nanoTime();
+                        if (!idle) {
+                            idle = true;
+                            idleSince = now;
+                        }
+                        long left = idleSince + LINGER_NANOS - now;
+                        if (left <= 0) {
+                            thread = null;
+                            return;
+                        }
+                        lock.unlock();
+                        try {
+                            LockSupport.parkNanos(this, left); // schedule() unparks us
+                        } finally {
+                            lock.lock();
+                        }
+                        continue;
                     }
+                    idle = false;
                     long wait = deadlines[0] - System.nanoTime();
                     if (wait <= 0) break;
                     lock.unlock();

@@ -1,5 +1,6 @@
 package io.kcp.transport;
 
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +87,7 @@ class FlushSchedulerTest {
         s.schedule(t, System.nanoTime() + 200_000_000L);
         assertTrue(s.isRunning());
         s.cancel(t);
-        long end = System.nanoTime() + 2_000_000_000L;
+        long end = System.nanoTime() + FlushScheduler.LINGER_NANOS + 2_000_000_000L;
         while (s.isRunning() && System.nanoTime() < end) Thread.sleep(5);
         assertFalse(s.isRunning());
         assertEquals(0, s.pending());
@@ -205,7 +206,7 @@ class FlushSchedulerTest {
         assertTrue(running.await(2, TimeUnit.SECONDS));
         s.cancel(t);
         release.countDown();
-        long end = System.nanoTime() + 2_000_000_000L;
+        long end = System.nanoTime() + FlushScheduler.LINGER_NANOS + 2_000_000_000L;
         while (s.isRunning() && System.nanoTime() < end) Thread.sleep(5);
         assertFalse(s.isRunning(), "the cancelled task was queued again");
         assertEquals(0, s.pending());
@@ -227,5 +228,29 @@ class FlushSchedulerTest {
                 return run.applyAsLong(nowNanos);
             }
         };
+    }
+
+    @Test
+    void aTaskThatComesWhileTheThreadLingersRunsOnTheSameThread() throws Exception {
+        FlushScheduler s = new FlushScheduler("test-flush-linger");
+        AtomicReference<Thread> first = new AtomicReference<>();
+        AtomicReference<Thread> second = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        CountDownLatch ranAgain = new CountDownLatch(1);
+        s.schedule(task(now -> {
+            first.set(Thread.currentThread());
+            ran.countDown();
+            return Timed.DONE;
+        }), System.nanoTime());
+        assertTrue(ran.await(2, TimeUnit.SECONDS));
+        Thread.sleep(50); // no task left: the thread lingers
+        assertTrue(s.isRunning());
+        s.schedule(task(now -> {
+            second.set(Thread.currentThread());
+            ranAgain.countDown();
+            return Timed.DONE;
+        }), System.nanoTime());
+        assertTrue(ranAgain.await(2, TimeUnit.SECONDS));
+        assertSame(first.get(), second.get(), "a burst after a pause started a new thread");
     }
 }

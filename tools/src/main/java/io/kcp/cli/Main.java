@@ -56,7 +56,8 @@ public final class Main {
             "  tunnel-client kcptun-client: local TCP connections as streams to a kcptun server",
             "  version       the versions of the tools and the library, and the kernel in use",
             "                (also kcp --version)",
-            "JVM option: -Dkcp.native=auto|disable|require (bin/kcp takes it in KCP_JAVA_OPTS)",
+            "JVM options (bin/kcp takes them in KCP_JAVA_OPTS): -Dkcp.native=auto|disable|require;",
+            "  -Dkcp.nativeUdp=false: one DatagramChannel call per datagram instead of batches",
             "exit status: 0 ok, 1 failed or timed out, 2 bad usage");
 
     private static final String SERVER_HELP = String.join("\n",

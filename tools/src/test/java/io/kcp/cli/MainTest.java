@@ -291,7 +291,7 @@ class MainTest {
                 "--remote", addr, "--repeat", "2"}, session));
         assertEquals(0, ping.status, ping.err());
         String pingLine = "RESULT op=ping bytes=320 ok=true .* rtt_avg_ms=[0-9.]+ rtt_p50_ms=[0-9.]+"
-                + " rtt_p99_ms=[0-9.]+ rtt_max_ms=[0-9.]+\\R";
+                + " rtt_p99_ms=[0-9.]+ rtt_max_ms=[0-9.]+ rtt_max_after_first_ms=[0-9.]+\\R";
         assertTrue(ping.out().matches(pingLine + pingLine), ping.out());
 
         Run many = new Run().exec(concat(new String[] {"client", "--op", "upload", "--bytes", "64k",

@@ -2,7 +2,6 @@ package io.kcp.transport;
 
 import io.kcp.kernel.NativeUdpBatch;
 import io.kcp.kernel.NativeUdpSocket;
-import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import io.kcp.wire.DatagramSink;
 import java.io.IOException;
@@ -26,10 +25,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
 
     private final NativeUdpSocket socket;
     private final NativeUdpBatch batch;
-    private final Counters counters;
-    private long dropped;
-    private long errors;
-    private IOException lastError;
+    private final SendFailures failures;
     private boolean closed;
 
     /**
@@ -52,7 +48,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
     private BatchingSender(NativeUdpSocket socket, NativeUdpBatch batch, Counters counters) {
         this.socket = socket;
         this.batch = batch;
-        this.counters = counters;
+        this.failures = new SendFailures(counters);
     }
 
     @Override
@@ -70,30 +66,27 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
         if (count == 0 || closed) return;
         int sent = batch.send();
         if (sent == count) return;
-        int lost = count - sent;
         int errno = batch.lastErrno();
         if (errno == EAGAIN) {
-            dropped += lost;
+            failures.full(count - sent);
         } else {
-            errors += lost;
-            lastError = new IOException("send failed: " + NativeUdpBatch.errorText(errno));
+            failures.failed(count - sent, new IOException("send failed: " + NativeUdpBatch.errorText(errno)));
         }
-        counters.add(Counter.OUT_ERRS, lost);
     }
 
     /** Datagrams dropped because the socket's send buffer was full. */
     public long dropped() {
-        return dropped;
+        return failures.dropped();
     }
 
     /** Datagrams lost to send errors (the ARQ retransmits). */
     public long errors() {
-        return errors;
+        return failures.errors();
     }
 
     /** The last send error, or null. */
     public IOException lastError() {
-        return lastError;
+        return failures.lastError();
     }
 
     /** True while runs of equal-size datagrams still go out as UDP GSO messages. */

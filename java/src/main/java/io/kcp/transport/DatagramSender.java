@@ -1,6 +1,5 @@
 package io.kcp.transport;
 
-import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import io.kcp.wire.DatagramSink;
 import java.io.IOException;
@@ -25,32 +24,24 @@ public final class DatagramSender implements DatagramSink {
 
     private final DatagramChannel channel;
     private final SocketAddress remote;
-    private final Counters counters;
-    private long dropped;
-    private long errors;
-    private IOException lastError;
+    private final SendFailures failures;
     private boolean channelClosed;
 
     public DatagramSender(DatagramChannel channel, SocketAddress remote, Counters counters) {
         this.channel = channel;
         this.remote = remote;
-        this.counters = counters;
+        this.failures = new SendFailures(counters);
     }
 
     @Override
     public void send(ByteBuffer datagram) {
         if (channelClosed) return;
         try {
-            if (channel.send(datagram, remote) == 0) {
-                dropped++;
-                counters.inc(Counter.OUT_ERRS);
-            }
+            if (channel.send(datagram, remote) == 0) failures.full(1);
         } catch (ClosedChannelException e) {
             channelClosed = true;
         } catch (IOException e) {
-            errors++;
-            lastError = e;
-            counters.inc(Counter.OUT_ERRS);
+            failures.failed(1, e);
         }
     }
 
@@ -61,16 +52,16 @@ public final class DatagramSender implements DatagramSink {
 
     /** Datagrams dropped because the socket's send buffer was full. */
     public long dropped() {
-        return dropped;
+        return failures.dropped();
     }
 
     /** Send errors seen (the datagrams were lost; the ARQ retransmits). */
     public long errors() {
-        return errors;
+        return failures.errors();
     }
 
     /** The last send error, or null. */
     public IOException lastError() {
-        return lastError;
+        return failures.lastError();
     }
 }

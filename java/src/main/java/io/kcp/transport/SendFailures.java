@@ -1,0 +1,47 @@
+package io.kcp.transport;
+
+import io.kcp.wire.Counter;
+import io.kcp.wire.Counters;
+import java.io.IOException;
+
+/**
+ * What a session's sender could not send: datagrams a full send buffer refused, and datagrams
+ * lost to send errors, each also counted as OutErrs (the ARQ retransmits them, as after a loss
+ * on the network), and the last error. Used under the owning session's lock only.
+ */
+final class SendFailures {
+
+    private final Counters counters;
+    private long dropped;
+    private long errors;
+    private IOException lastError;
+
+    SendFailures(Counters counters) {
+        this.counters = counters;
+    }
+
+    /** {@code n} datagrams refused by a full send buffer. */
+    void full(int n) {
+        dropped += n;
+        counters.add(Counter.OUT_ERRS, n);
+    }
+
+    /** {@code n} datagrams lost to {@code error}. */
+    void failed(int n, IOException error) {
+        errors += n;
+        lastError = error;
+        counters.add(Counter.OUT_ERRS, n);
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    IOException lastError() {
+        return lastError;
+    }
+}

@@ -1,20 +1,23 @@
 package io.kcp.kernel;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Datagrams to one remote address, gathered end to end in a direct buffer and sent together
- * by {@link #send()}: one system call for up to {@value #MAX_DATAGRAMS} datagrams, with runs of
- * equal-size datagrams handed to the kernel as one UDP GSO message each where it takes them.
+ * Datagrams gathered end to end in a direct buffer and sent together by
+ * {@link #send(NativeUdpSocket, byte[])}: one system call for up to {@value #MAX_DATAGRAMS}
+ * datagrams, with runs of equal-size datagrams handed to the kernel as one UDP GSO message each
+ * where it takes them.
  *
- * <p>The buffer starts at one datagram's size and grows, up to {@value #MAX_BYTES} bytes per
- * batch, only when a flush has more to send: a session that only ever sends single datagrams
- * keeps a small one.
+ * <p>A batch belongs to no session: a sender takes one from {@link #take()} for one flush and
+ * gives it back ({@link #give}), so the process holds a batch per flush running at once, not one
+ * per session (a session costs no native memory, however many come and go). The buffer starts at
+ * one datagram's size and grows, up to {@value #MAX_BYTES} bytes, only when a flush sends more.
  *
- * <p>Not thread-safe: one per session, used under its lock. The steady state allocates nothing.
+ * <p>Not thread-safe: used by one thread between take and give. The steady state allocates
+ * nothing.
  */
 public final class NativeUdpBatch {
 
@@ -24,36 +27,51 @@ public final class NativeUdpBatch {
     public static final int MAX_BYTES = 64 * 1024;
     private static final int FLAG_GSO = 1; // KCP_UDP_GSO
     private static final int INITIAL_BYTES = 2048;
+    // meta: u16 lengths, then int flags and int error for C, then the destination address
+    private static final int FLAGS = 2 * MAX_DATAGRAMS, ERROR = FLAGS + 4, DESTINATION = ERROR + 4;
+    private static final int ADDRESS_SIZE = 28; // KCP_UDP_ADDRESS_SIZE
+    /** Batches kept for reuse; more flushes at once than this allocate (and drop) their own. */
+    private static final int POOL = 64;
+    private static final AtomicReferenceArray<NativeUdpBatch> FREE = new AtomicReferenceArray<>(POOL);
+    private static final AtomicLong ALLOCATED = new AtomicLong();
 
-    private final NativeUdpSocket socket;
-    private final ByteBuffer destination; // kept reachable: C reads it through its address
-    private final long destinationAddress;
-    private final int destinationLength;
-    private final ByteBuffer meta; // u16 lengths, then int flags and int error for C
-    private final long lengthsAddress;
-    private final long stateAddress;
+    private final ByteBuffer meta =
+            ByteBuffer.allocateDirect(DESTINATION + ADDRESS_SIZE).order(ByteOrder.nativeOrder());
+    private final long metaAddress = NativeUdp.address0(meta);
     private ByteBuffer data;
     private long dataAddress;
     private int count;
     private int bytes;
 
-    /**
-     * @param socket a socket this batch holds a reference of (see {@link NativeUdpSocket#retain()})
-     * @throws IOException if the socket cannot send to {@code remote} (another address family)
-     */
-    public NativeUdpBatch(NativeUdpSocket socket, InetSocketAddress remote) throws IOException {
-        this.socket = socket;
-        this.destination = socket.socketAddress(remote);
-        this.destinationAddress = NativeUdp.address0(destination);
-        this.destinationLength = destination.limit();
-        this.meta = ByteBuffer.allocateDirect(2 * MAX_DATAGRAMS + 8).order(ByteOrder.nativeOrder());
-        this.lengthsAddress = NativeUdp.address0(meta);
-        this.stateAddress = lengthsAddress + 2 * MAX_DATAGRAMS;
-        meta.putInt(2 * MAX_DATAGRAMS, FLAG_GSO);
+    private NativeUdpBatch() {
         allocate(INITIAL_BYTES);
+        ALLOCATED.incrementAndGet();
     }
 
-    /** Datagrams waiting for {@link #send()}. */
+    /** Batches this process has allocated: at most the flushes that ever ran at once, plus the pool. */
+    public static long allocated() {
+        return ALLOCATED.get();
+    }
+
+    /** An empty batch: a pooled one, or a new one when all are in use. */
+    public static NativeUdpBatch take() {
+        for (int i = 0; i < POOL; i++) {
+            NativeUdpBatch b = FREE.get(i);
+            if (b != null && FREE.compareAndSet(i, b, null)) return b;
+        }
+        return new NativeUdpBatch();
+    }
+
+    /** Gives a batch back for reuse (emptied); one that finds the pool full is left to the GC. */
+    public static void give(NativeUdpBatch b) {
+        b.count = 0;
+        b.bytes = 0;
+        for (int i = 0; i < POOL; i++) {
+            if (FREE.get(i) == null && FREE.compareAndSet(i, null, b)) return;
+        }
+    }
+
+    /** Datagrams waiting for {@link #send}. */
     public int count() {
         return count;
     }
@@ -78,28 +96,33 @@ public final class NativeUdpBatch {
     }
 
     /**
-     * Sends the batch and empties it.
+     * Sends the batch on {@code socket} to {@code destination} and empties it.
      *
+     * @param socket a socket the caller holds a reference of (see {@link NativeUdpSocket#retain()})
+     * @param destination a socket address from {@link NativeUdpSocket#socketAddress}
+     * @param gso whether to try UDP GSO (the caller remembers a refusal; see {@link #gsoRefused})
      * @return the datagrams that left, from the first on; when fewer than were added, the
      *     rest are dropped and {@link #lastErrno()} says why (EAGAIN: the send buffer was full)
      */
-    public int send() {
+    public int send(NativeUdpSocket socket, byte[] destination, boolean gso) {
         if (count == 0) return 0;
-        int sent = NativeUdp.send0(socket.fd(), dataAddress, lengthsAddress, count,
-                destinationAddress, destinationLength, stateAddress);
+        meta.put(DESTINATION, destination);
+        meta.putInt(FLAGS, gso ? FLAG_GSO : 0);
+        int sent = NativeUdp.send0(socket.fd(), dataAddress, metaAddress, count,
+                metaAddress + DESTINATION, destination.length, metaAddress + FLAGS);
         count = 0;
         bytes = 0;
         return sent;
     }
 
-    /** The errno that stopped the last {@link #send()} early, or 0. */
+    /** The errno that stopped the last {@link #send} early, or 0. */
     public int lastErrno() {
-        return -meta.getInt(2 * MAX_DATAGRAMS + 4);
+        return -meta.getInt(ERROR);
     }
 
-    /** True while the kernel takes GSO messages from this batch (it may refuse them once). */
-    public boolean gso() {
-        return (meta.getInt(2 * MAX_DATAGRAMS) & FLAG_GSO) != 0;
+    /** True when the last {@link #send} asked for GSO and the kernel refused it. */
+    public boolean gsoRefused() {
+        return (meta.getInt(FLAGS) & FLAG_GSO) == 0;
     }
 
     /** The text of an errno from {@link #lastErrno()}. */

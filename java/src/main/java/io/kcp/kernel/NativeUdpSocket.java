@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 
 /**
@@ -99,20 +98,22 @@ public final class NativeUdpSocket {
     }
 
     /**
-     * {@code remote} as a C socket address for this socket (IPv4-mapped on an IPv6 socket), in a
-     * new direct buffer whose limit is the address length.
+     * {@code remote} as the bytes of a C socket address for this socket (IPv4-mapped on an IPv6
+     * socket), for {@link NativeUdpBatch#send}.
      *
      * @throws IOException if this socket cannot reach that address family, e.g. an IPv6 address
      *     on an IPv4 socket
      */
-    ByteBuffer socketAddress(InetSocketAddress remote) throws IOException {
+    public byte[] socketAddress(InetSocketAddress remote) throws IOException {
         if (remote.isUnresolved()) throw new IOException("unresolved address " + remote);
-        ByteBuffer out = ByteBuffer.allocateDirect(28).order(ByteOrder.nativeOrder());
+        ByteBuffer out = ByteBuffer.allocateDirect(28);
         byte[] ip = remote.getAddress().getAddress();
         int scope = remote.getAddress() instanceof Inet6Address a ? a.getScopeId() : 0;
         int len = NativeUdp.socketAddress0(fd, ip, remote.getPort(), scope, NativeUdp.address0(out));
         if (len < 0) throw new IOException("cannot send to " + remote + " on this socket: " + errorText(-len));
-        return out.limit(len);
+        byte[] address = new byte[len];
+        out.get(0, address);
+        return address;
     }
 
     static String errorText(int errno) {

@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
  * a loss on the network, and the ARQ retransmits it. So is every datagram of a batch that a
  * send error stopped; the error is remembered.
  *
+ * <p>The batch buffer is borrowed from a shared pool for the length of one flush
+ * ({@link NativeUdpBatch#take()}), so a session holds no native memory of its own.
+ *
  * <p>Holds a reference to the socket until {@link #close()}. Used under the owning session's
  * lock only.
  */
@@ -24,8 +27,10 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
     private static final int EAGAIN = 11; // Linux, the only platform with batched sends
 
     private final NativeUdpSocket socket;
-    private final NativeUdpBatch batch;
+    private final byte[] destination;
     private final SendFailures failures;
+    private NativeUdpBatch batch; // between the first send of a flush and the flush
+    private boolean gso = true; // until the kernel refuses it for this socket and route
     private boolean closed;
 
     /**
@@ -38,35 +43,52 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
                                       Counters counters) throws IOException {
         if (!socket.retain()) return null;
         try {
-            return new BatchingSender(socket, new NativeUdpBatch(socket, remote), counters);
+            return new BatchingSender(socket, socket.socketAddress(remote), counters);
         } catch (IOException | RuntimeException | Error e) {
             socket.release();
             throw e;
         }
     }
 
-    private BatchingSender(NativeUdpSocket socket, NativeUdpBatch batch, Counters counters) {
+    private BatchingSender(NativeUdpSocket socket, byte[] destination, Counters counters) {
         this.socket = socket;
-        this.batch = batch;
+        this.destination = destination;
         this.failures = new SendFailures(counters);
     }
 
     @Override
     public void send(ByteBuffer datagram) {
         if (closed) return;
+        if (batch == null) batch = NativeUdpBatch.take();
         if (!batch.add(datagram)) {
-            flush();
+            sendBatch();
             batch.add(datagram);
         }
     }
 
     @Override
     public void flush() {
-        int count = batch.count();
-        if (count == 0 || closed) return;
-        int sent = batch.send();
+        NativeUdpBatch b = batch;
+        if (b == null) return;
+        batch = null;
+        try {
+            if (!closed) sendBatch(b);
+        } finally {
+            NativeUdpBatch.give(b);
+        }
+    }
+
+    private void sendBatch() {
+        sendBatch(batch);
+    }
+
+    private void sendBatch(NativeUdpBatch b) {
+        int count = b.count();
+        if (count == 0) return;
+        int sent = b.send(socket, destination, gso);
+        if (gso && b.gsoRefused()) gso = false;
         if (sent == count) return;
-        int errno = batch.lastErrno();
+        int errno = b.lastErrno();
         if (errno == EAGAIN) {
             failures.full(count - sent);
         } else {
@@ -91,7 +113,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
 
     /** True while runs of equal-size datagrams still go out as UDP GSO messages. */
     public boolean gso() {
-        return batch.gso();
+        return gso;
     }
 
     /** Drops anything unsent and gives the socket reference back. Idempotent. */
@@ -99,6 +121,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        flush(); // returns a borrowed batch, sending nothing
         socket.release();
     }
 }

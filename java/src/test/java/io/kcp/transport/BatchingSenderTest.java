@@ -132,20 +132,47 @@ class BatchingSenderTest {
         try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET).bind(loopback());
              DatagramChannel in = receiver(StandardProtocolFamily.INET)) {
             NativeUdpSocket socket = NativeUdpSocket.open(out);
-            NativeUdpBatch batch = new NativeUdpBatch(socket, (InetSocketAddress) in.getLocalAddress());
+            byte[] to = socket.socketAddress((InetSocketAddress) in.getLocalAddress());
+            NativeUdpBatch batch = NativeUdpBatch.take();
             int added = 0;
             while (batch.add(ByteBuffer.allocate(10))) added++;
             assertEquals(NativeUdpBatch.MAX_DATAGRAMS, added);
-            assertEquals(added, batch.send());
+            assertEquals(added, batch.send(socket, to, true));
             assertEquals(0, batch.count());
             added = 0;
             while (batch.add(ByteBuffer.allocate(1400))) added++;
             assertEquals(NativeUdpBatch.MAX_BYTES / 1400, added);
-            assertEquals(added, batch.send());
+            assertEquals(added, batch.send(socket, to, true));
             assertTrue(batch.add(ByteBuffer.allocate(0xFFFF)), "the longest datagram fits an empty batch");
             assertFalse(batch.add(ByteBuffer.allocate(2)));
-            assertEquals(0, batch.send(), "65535 bytes are too long for UDP");
+            assertEquals(0, batch.send(socket, to, false), "65535 bytes are too long for UDP");
             assertEquals(90, batch.lastErrno(), "EMSGSIZE");
+            NativeUdpBatch.give(batch);
+            socket.release();
+        }
+    }
+
+    @Test
+    void sessionsBorrowBatchesOnlyWhileTheyFlush() throws IOException {
+        // ten thousand senders (sessions) cost no native memory: one batch serves them in turn
+        try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET).bind(loopback());
+             DatagramChannel in = receiver(StandardProtocolFamily.INET)) {
+            NativeUdpSocket socket = NativeUdpSocket.open(out);
+            InetSocketAddress to = (InetSocketAddress) in.getLocalAddress();
+            NativeUdpBatch.give(NativeUdpBatch.take()); // the pool holds at least one
+            long before = NativeUdpBatch.allocated();
+            for (int i = 0; i < 10_000; i++) {
+                BatchingSender s = BatchingSender.open(socket, to, new Counters(null));
+                s.send(ByteBuffer.allocate(8));
+                s.flush();
+                s.close();
+                ByteBuffer got = ByteBuffer.allocate(16);
+                assertNotNull(in.receive(got));
+                assertEquals(8, got.position());
+            }
+            // other sessions of this JVM may flush meanwhile and take a pooled batch or two
+            long made = NativeUdpBatch.allocated() - before;
+            assertTrue(made <= 4, "10,000 senders allocated " + made + " batches: flushes kept theirs");
             socket.release();
         }
     }

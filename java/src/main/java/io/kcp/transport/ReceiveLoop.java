@@ -17,7 +17,9 @@ import java.util.function.Consumer;
 /**
  * One receive thread serving any number of UDP sockets. It waits until a socket is readable,
  * drains it in batches of up to {@link #BATCH} datagrams into the loop's own direct buffers and
- * hands each to that socket's {@link Handler}, so a burst costs one wake-up.
+ * hands each to that socket's {@link Handler}, then tells the handler the batch has ended, so a
+ * burst costs one wake-up. A socket registered with its native descriptor is drained with
+ * recvmmsg instead ({@link NativeUdpReceiver}), and with UDP GRO when the loop owns it.
  *
  * <p>Registering and cancelling never wait for the loop: both are queued for the loop thread and
  * the selector is woken, so they are safe from any thread, under any lock, including from a

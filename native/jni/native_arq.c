@@ -64,6 +64,16 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_input0(JNIEnv *env, jclass c
     return kcp_arq_input(arq(ptr), p, (size_t)len, regular, ack_nodelay, (uint32_t)now);
 }
 
+/* input0 with the datagram's address as a long: Java took it from a direct buffer it holds, and
+ * checked the length against that buffer. */
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_inputAt0(JNIEnv *env, jclass cls, jlong ptr, jlong address,
+                                                             jint len, jboolean regular,
+                                                             jboolean ack_nodelay, jint now) {
+    (void)env; (void)cls;
+    return kcp_arq_input(arq(ptr), (const uint8_t *)(intptr_t)address, (size_t)len, regular, ack_nodelay,
+                         (uint32_t)now);
+}
+
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_flush0(JNIEnv *env, jclass cls, jlong ptr, jint now) {
     (void)env; (void)cls;
     return (jint)kcp_arq_flush(arq(ptr), (uint32_t)now);

@@ -26,6 +26,33 @@ public final class NativeArq implements Arq {
     private long outViewAddress;
     private int outViewCapacity;
     private ByteBuffer staging = ByteBuffer.allocateDirect(2048);
+    private final AddressCache inputBuffers = new AddressCache();
+
+    /**
+     * The address of the direct buffer that input keeps coming from (a receive thread's reused
+     * view or staging buffer), so that a datagram crosses JNI as a {@code long}: no
+     * {@code GetDirectBufferAddress} and its type check per call. A buffer is cached the second
+     * time in a row it is seen, so buffers that rotate cost no extra crossing; the cached one is
+     * held, so its memory cannot go while its address is in use.
+     */
+    private static final class AddressCache {
+        private ByteBuffer cached;
+        private long address;
+        private ByteBuffer lastMiss;
+
+        /** The buffer's base address, or 0 when it is not (yet) cached. */
+        long addressOf(ByteBuffer b) {
+            if (b == cached) return address;
+            if (b != lastMiss) {
+                lastMiss = b;
+                return 0;
+            }
+            lastMiss = null;
+            cached = b;
+            address = NativeUdp.address0(b);
+            return address;
+        }
+    }
 
     /** Owns the native pointer; also the cleanup action if an instance is never closed. */
     private static final class Handle implements Runnable {
@@ -106,7 +133,11 @@ public final class NativeArq implements Arq {
     public int input(ByteBuffer datagram, boolean regular, boolean ackNoDelay, int now) {
         int len = datagram.remaining();
         ByteBuffer b = stage(datagram, len);
-        int r = input0(ptr(), b, b == datagram ? datagram.position() : 0, len, regular, ackNoDelay, now);
+        int pos = b == datagram ? datagram.position() : 0;
+        long address = inputBuffers.addressOf(b);
+        int r = address != 0
+                ? inputAt0(ptr(), address + pos, len, regular, ackNoDelay, now)
+                : input0(ptr(), b, pos, len, regular, ackNoDelay, now);
         checkMemory();
         return r;
     }
@@ -201,6 +232,7 @@ public final class NativeArq implements Arq {
     private static native int recv0(long ptr, ByteBuffer dst, int pos, int cap);
     private static native int peekSize0(long ptr);
     private static native int input0(long ptr, ByteBuffer src, int pos, int len, boolean regular, boolean ackNoDelay, int now);
+    private static native int inputAt0(long ptr, long address, int len, boolean regular, boolean ackNoDelay, int now);
     private static native int flush0(long ptr, int now);
     private static native void flushAcks0(long ptr, int now);
     private static native int setMtu0(long ptr, int mtu);

@@ -109,8 +109,8 @@ public final class KcpListener implements Closeable {
         this.ports = new ListenerPort[channels.size()];
         try {
             for (int i = 0; i < ports.length; i++) {
-                String name = ports.length == 1 ? bound : bound + "#" + i;
-                ListenerPort p = new ListenerPort(channels.get(i), config, counters, name);
+                ListenerPort p = new ListenerPort(channels.get(i), config, counters,
+                        ports.length == 1 ? "" : "#" + i);
                 ports[i] = p;
                 p.registration = register(p, ownsChannel);
             }
@@ -145,11 +145,6 @@ public final class KcpListener implements Closeable {
                 fail(cause);
             }
         }, ownsChannel, port.nativeSocket);
-    }
-
-    private static String localPort(DatagramChannel ch) throws IOException {
-        SocketAddress a = ch.getLocalAddress();
-        return a instanceof InetSocketAddress ? String.valueOf(((InetSocketAddress) a).getPort()) : "?";
     }
 
     /** The receive thread's work for one datagram on {@code port}. */

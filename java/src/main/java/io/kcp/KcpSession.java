@@ -216,7 +216,6 @@ public final class KcpSession implements ByteChannel {
     private boolean input(ByteBuffer datagram, boolean decrypted) {
         Throwable fault = null;
         boolean took = false;
-        Thread reader = null;
         lockSession();
         try {
             if (closed) return false;
@@ -667,11 +666,6 @@ public final class KcpSession implements ByteChannel {
     /** How often {@link #lockSession} tries before it queues: a few microseconds of PAUSE. */
     private static final int LOCK_SPINS = 64;
 
-    /** Wakes every waiting reader. Under lock. */
-    private void wakeReaders() {
-        readers.wakeAll();
-    }
-
     /** The exception a call on an ended session gets: why it ended. Under lock. */
     private IOException closedException(boolean waited) {
         if (failure instanceof KcpDeadLinkException) {
@@ -737,7 +731,7 @@ public final class KcpSession implements ByteChannel {
             }
             closed = true;
             failure = cause;
-            wakeReaders();
+            readers.wakeAll();
             writers.wakeAll();
             arq.close();
             outbound.close();
@@ -947,7 +941,7 @@ public final class KcpSession implements ByteChannel {
         lock.lock();
         try {
             change.run();
-            wakeReaders();
+            readers.wakeAll();
             writers.wakeAll();
         } finally {
             lock.unlock();

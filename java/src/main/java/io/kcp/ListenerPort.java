@@ -4,6 +4,9 @@ import io.kcp.kernel.NativeUdpSocket;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.wire.Counters;
 import io.kcp.wire.InboundPipeline;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 
 /**
@@ -25,12 +28,19 @@ final class ListenerPort {
     private int fedCount;
     ReceiveLoop.Registration registration; // set once, right after construction
 
-    ListenerPort(DatagramChannel channel, KcpConfig config, Counters counters, String name) {
+    /**
+     * @param suffix what tells this port from the group's others in names ({@code "#2"}), or
+     *     {@code ""} for a listener's only socket
+     */
+    ListenerPort(DatagramChannel channel, KcpConfig config, Counters counters, String suffix)
+            throws IOException {
         this.channel = channel;
         this.decryptor = new InboundPipeline(config.newCipher(), 0, 0, config.kernel().reedSolomon(),
                 counters);
-        this.checksumAlarm = new ChecksumAlarm("listener on " + name);
-        this.loop = new ReceiveLoop("kcp-listener-" + name.substring(name.lastIndexOf(':') + 1));
+        SocketAddress bound = channel.getLocalAddress();
+        this.checksumAlarm = new ChecksumAlarm("listener on " + bound + suffix);
+        String port = bound instanceof InetSocketAddress a ? String.valueOf(a.getPort()) : "?";
+        this.loop = new ReceiveLoop("kcp-listener-" + port + suffix);
         this.nativeSocket = config.kernel() == io.kcp.kernel.Kernel.NATIVE
                 ? NativeUdpSocket.open(channel) : null;
     }

@@ -61,7 +61,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
         if (closed) return;
         if (batch == null) batch = NativeUdpBatch.take();
         if (!batch.add(datagram)) {
-            sendBatch();
+            sendBatch(batch);
             batch.add(datagram);
         }
     }
@@ -78,10 +78,6 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
         }
     }
 
-    private void sendBatch() {
-        sendBatch(batch);
-    }
-
     private void sendBatch(NativeUdpBatch b) {
         int count = b.count();
         if (count == 0) return;
@@ -96,19 +92,9 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
         }
     }
 
-    /** Datagrams dropped because the socket's send buffer was full. */
-    public long dropped() {
-        return failures.dropped();
-    }
-
-    /** Datagrams lost to send errors (the ARQ retransmits). */
-    public long errors() {
-        return failures.errors();
-    }
-
-    /** The last send error, or null. */
-    public IOException lastError() {
-        return failures.lastError();
+    /** What could not be sent: datagrams refused by a full buffer or lost to errors. */
+    SendFailures failures() {
+        return failures;
     }
 
     /** True while runs of equal-size datagrams still go out as UDP GSO messages. */

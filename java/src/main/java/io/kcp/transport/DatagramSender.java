@@ -50,18 +50,8 @@ public final class DatagramSender implements DatagramSink {
         return channelClosed;
     }
 
-    /** Datagrams dropped because the socket's send buffer was full. */
-    public long dropped() {
-        return failures.dropped();
-    }
-
-    /** Send errors seen (the datagrams were lost; the ARQ retransmits). */
-    public long errors() {
-        return failures.errors();
-    }
-
-    /** The last send error, or null. */
-    public IOException lastError() {
-        return failures.lastError();
+    /** What could not be sent: datagrams refused by a full buffer or lost to errors. */
+    SendFailures failures() {
+        return failures;
     }
 }

@@ -33,14 +33,17 @@ final class SendFailures {
         counters.add(Counter.OUT_ERRS, n);
     }
 
+    /** Datagrams dropped because the socket's send buffer was full. */
     long dropped() {
         return dropped;
     }
 
+    /** Datagrams lost to send errors. */
     long errors() {
         return errors;
     }
 
+    /** The last send error, or null. */
     IOException lastError() {
         return lastError;
     }

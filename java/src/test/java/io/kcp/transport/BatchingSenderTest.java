@@ -86,7 +86,7 @@ class BatchingSenderTest {
             }
         }
         assertEquals(0, counters.get(Counter.OUT_ERRS));
-        assertEquals(0, sender.dropped() + sender.errors());
+        assertEquals(0, sender.failures().dropped() + sender.failures().errors());
         System.out.println("batched sends over " + out.getLocalAddress() + ": GSO "
                 + (sender.gso() ? "used" : "refused by this kernel"));
         sender.close();
@@ -105,10 +105,10 @@ class BatchingSenderTest {
             socket.release();
             for (int i = 0; i < 5; i++) sender.send(ByteBuffer.allocate(100));
             sender.flush();
-            assertEquals(5, sender.errors());
+            assertEquals(5, sender.failures().errors());
             assertEquals(5, counters.get(Counter.OUT_ERRS));
-            assertNotNull(sender.lastError());
-            assertTrue(sender.lastError().getMessage().contains("errno"), sender.lastError().getMessage());
+            assertNotNull(sender.failures().lastError());
+            assertTrue(sender.failures().lastError().getMessage().contains("errno"), sender.failures().lastError().getMessage());
             sender.close();
         }
     }

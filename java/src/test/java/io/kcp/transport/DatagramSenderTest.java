@@ -35,7 +35,7 @@ class DatagramSenderTest {
         for (int i = 0; i < 200; i++) sender.send(ByteBuffer.allocate(100));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(200, socket.attempts, "one attempt per datagram, no retrying");
-        assertEquals(200, sender.dropped());
+        assertEquals(200, sender.failures().dropped());
         assertEquals(200, counters.get(Counter.OUT_ERRS));
         assertTrue(ms < 1000, "200 refused sends took " + ms + " ms: the sender waited");
     }
@@ -47,9 +47,9 @@ class DatagramSenderTest {
         socket.error = new IOException("network unreachable");
         DatagramSender sender = new DatagramSender(socket, new InetSocketAddress(9), counters);
         sender.send(ByteBuffer.allocate(100));
-        assertEquals(1, sender.errors());
+        assertEquals(1, sender.failures().errors());
         assertEquals(1, counters.get(Counter.OUT_ERRS));
-        assertEquals(socket.error, sender.lastError());
+        assertEquals(socket.error, sender.failures().lastError());
     }
 
     /** A non-blocking socket whose send buffer is always full (or whose sends fail). */

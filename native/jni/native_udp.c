@@ -46,16 +46,19 @@ JNIEXPORT jlong JNICALL Java_io_kcp_kernel_NativeUdp_address0(JNIEnv *env, jclas
     return (jlong)(intptr_t)(*env)->GetDirectBufferAddress(env, buf);
 }
 
+/* The socket address into out (a byte[] of at least KCP_UDP_ADDRESS_SIZE; Java checked it). */
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeUdp_socketAddress0(JNIEnv *env, jclass cls, jint fd,
                                                                    jbyteArray ip, jint port,
-                                                                   jint scope, jlong out) {
+                                                                   jint scope, jbyteArray out) {
     (void)cls;
     jbyte bytes[16];
+    uint8_t address[KCP_UDP_ADDRESS_SIZE];
     jsize len = (*env)->GetArrayLength(env, ip);
     if (len != 4 && len != 16) return -EINVAL;
     (*env)->GetByteArrayRegion(env, ip, 0, len, bytes);
-    return kcp_udp_address(fd, (const uint8_t *)bytes, len, port, (uint32_t)scope,
-                           (void *)(intptr_t)out);
+    int n = kcp_udp_address(fd, (const uint8_t *)bytes, len, port, (uint32_t)scope, address);
+    if (n > 0) (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *)address);
+    return n;
 }
 
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeUdp_send0(JNIEnv *env, jclass cls, jint fd,

@@ -17,6 +17,9 @@ public final class NativeUdp {
     /** The system property that turns batched native sends and receives off when {@code false}. */
     public static final String PROPERTY = "kcp.nativeUdp";
 
+    /** Room for the largest C socket address kcp-java writes (KCP_UDP_ADDRESS_SIZE). */
+    static final int ADDRESS_SIZE = 28;
+
     private NativeUdp() {}
 
     private static final class Holder {
@@ -42,7 +45,7 @@ public final class NativeUdp {
 
     static native long address0(ByteBuffer directBuffer);
 
-    static native int socketAddress0(int fd, byte[] ip, int port, int scopeId, long out);
+    static native int socketAddress0(int fd, byte[] ip, int port, int scopeId, byte[] out);
 
     static native int send0(int fd, long data, long lens, int count, long address, int addressLength,
                             long state);

@@ -29,14 +29,13 @@ public final class NativeUdpBatch {
     private static final int INITIAL_BYTES = 2048;
     // meta: u16 lengths, then int flags and int error for C, then the destination address
     private static final int FLAGS = 2 * MAX_DATAGRAMS, ERROR = FLAGS + 4, DESTINATION = ERROR + 4;
-    private static final int ADDRESS_SIZE = 28; // KCP_UDP_ADDRESS_SIZE
     /** Batches kept for reuse; more flushes at once than this allocate (and drop) their own. */
     private static final int POOL = 64;
     private static final AtomicReferenceArray<NativeUdpBatch> FREE = new AtomicReferenceArray<>(POOL);
     private static final AtomicLong ALLOCATED = new AtomicLong();
 
     private final ByteBuffer meta =
-            ByteBuffer.allocateDirect(DESTINATION + ADDRESS_SIZE).order(ByteOrder.nativeOrder());
+            ByteBuffer.allocateDirect(DESTINATION + NativeUdp.ADDRESS_SIZE).order(ByteOrder.nativeOrder());
     private final long metaAddress = NativeUdp.address0(meta);
     private ByteBuffer data;
     private long dataAddress;

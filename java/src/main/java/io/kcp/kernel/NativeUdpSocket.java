@@ -3,8 +3,8 @@ package io.kcp.kernel;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
 
 /**
  * A {@code DatagramChannel}'s socket descriptor for batched native sends and receives: a
@@ -106,14 +106,12 @@ public final class NativeUdpSocket {
      */
     public byte[] socketAddress(InetSocketAddress remote) throws IOException {
         if (remote.isUnresolved()) throw new IOException("unresolved address " + remote);
-        ByteBuffer out = ByteBuffer.allocateDirect(28);
+        byte[] out = new byte[NativeUdp.ADDRESS_SIZE];
         byte[] ip = remote.getAddress().getAddress();
         int scope = remote.getAddress() instanceof Inet6Address a ? a.getScopeId() : 0;
-        int len = NativeUdp.socketAddress0(fd, ip, remote.getPort(), scope, NativeUdp.address0(out));
+        int len = NativeUdp.socketAddress0(fd, ip, remote.getPort(), scope, out);
         if (len < 0) throw new IOException("cannot send to " + remote + " on this socket: " + errorText(-len));
-        byte[] address = new byte[len];
-        out.get(0, address);
-        return address;
+        return Arrays.copyOf(out, len);
     }
 
     static String errorText(int errno) {

@@ -12,15 +12,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * sessions that are due, not to all sessions (kcp-go's {@code SystemTimedSched} works the same
  * way). The thread starts with the first task and ends a second ({@link #LINGER_NANOS}) after
  * the last task is gone, so nothing lingers after the last session closes, and sessions that
- * park their timers between bursts do not start a thread per burst. A task that throws is dropped and told why
- * ({@link Timed#failed}); the others keep their times.
+ * park their timers between bursts do not start a thread per burst. A task that throws is
+ * dropped and told why ({@link Timed#failed}); the others keep their times.
  *
  * <p>Steady state allocates nothing: the heap is two parallel arrays that only grow, and the
  * thread sleeps with {@link LockSupport#parkNanos} (a {@code Condition} wait allocates a node).
  */
 public final class FlushScheduler {
 
-    /** One scheduler per core, at most 8; each thread exists only while it has timers (and a second after). */
+    /** One scheduler per core, at most 8; each thread runs while it has timers, and a second after. */
     private static final FlushScheduler[] SHARDS =
             create(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
     private static final AtomicInteger NEXT_SHARD = new AtomicInteger();
@@ -130,41 +130,36 @@ public final class FlushScheduler {
     }
 
     private void loop() {
-        long idleSince = System.nanoTime(); // of the current spell without tasks
+        long lingerEnd = 0; // when the thread ends if no task comes: set as the heap empties
         boolean idle = false;
         while (true) {
             Timed task;
             lock.lock();
             try {
                 while (true) {
+                    long now = System.nanoTime();
+                    long wait;
                     if (size == 0) {
                         // Lingers before it ends: idle sessions park their timers between
                         // bursts (a ping every few microseconds, say), and a thread started
                         // anew for each burst costs far more than the burst.
-                        long now = System.nanoTime();
                         if (!idle) {
                             idle = true;
-                            idleSince = now;
+                            lingerEnd = now + LINGER_NANOS;
                         }
-                        long left = idleSince + LINGER_NANOS - now;
-                        if (left <= 0) {
+                        wait = lingerEnd - now;
+                        if (wait <= 0) {
                             thread = null;
                             return;
                         }
-                        lock.unlock();
-                        try {
-                            LockSupport.parkNanos(this, left); // schedule() unparks us
-                        } finally {
-                            lock.lock();
-                        }
-                        continue;
+                    } else {
+                        idle = false;
+                        wait = deadlines[0] - now;
+                        if (wait <= 0) break;
                     }
-                    idle = false;
-                    long wait = deadlines[0] - System.nanoTime();
-                    if (wait <= 0) break;
                     lock.unlock();
                     try {
-                        // an earlier task or a cancel unparks us; spurious wake-ups just loop
+                        // a new or earlier task or a cancel unparks us; spurious wake-ups just loop
                         LockSupport.parkNanos(this, wait);
                     } finally {
                         lock.lock();

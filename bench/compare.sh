@@ -15,7 +15,7 @@
 # client run, per 10^9 payload bytes it moved (REPS+1 transfers): lower is better; a step of
 # 10 ms is 0.15 s/GB at the default BYTES and REPS. Ping: PINGS 64-byte round trips after as many
 # uncounted ones, on the server that just did the bulk transfers; p50 and p99 in microseconds.
-# Then a ping table from fresh programs (see ping_runs below): fresh and warm p50, p99 and max.
+# Then a ping table from fresh programs (see ping_runs): fresh and warm p50, p99 and max.
 #
 # Usage: bench/compare.sh [BYTES]   (default 16 MiB; needs ./build.sh or mvn -DskipTests package
 #        first, and Go with Debian's kcp-go packages)
@@ -155,15 +155,18 @@ measure() { # impl n flags...
     }'
 }
 
-# "p50 p99" in microseconds of the second of two ping runs (the first warms up), or "FAIL FAIL".
-ping_us() { # impl flags...
+# Two ping runs of PINGS round trips in one client: "p50 p99 max max2" of the first run, then of
+# the second (us), or FAILs. max2 is the largest after each session's first round trip, which also
+# pays for the server setting the session up.
+ping_runs() { # impl flags...
   local impl=$1; shift
-  local out
+  local out fails="FAIL FAIL FAIL FAIL FAIL FAIL FAIL FAIL"
   out=$(runs "$impl" 2 --op ping --count "$pings" "$@")
-  grep -q FAIL <<<"$out" && { echo "FAIL FAIL"; return; }
-  grep '^RESULT' <<<"$out" | tail -1 \
-    | sed -n 's/.* rtt_p50_ms=\([0-9.]*\) rtt_p99_ms=\([0-9.]*\).*/\1 \2/p' \
-    | awk '{printf "%.0f %.0f\n", $1 * 1000, $2 * 1000}'
+  grep -q FAIL <<<"$out" && { echo "$fails"; return; }
+  grep '^RESULT' <<<"$out" \
+    | sed -n 's/.* rtt_p50_ms=\([0-9.]*\) rtt_p99_ms=\([0-9.]*\) rtt_max_ms=\([0-9.]*\) rtt_max_after_first_ms=\([0-9.]*\).*/\1 \2 \3 \4/p' \
+    | awk -v fails="$fails" '{for (i = 1; i <= 4; i++) v[++n] = sprintf("%.0f", $i * 1000)}
+           END {if (n != 8) print fails; else print v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -197,7 +200,7 @@ for wnd in $windows; do
       start_server "$impl" "${flags[@]}"
       read -r up cpu_up <<<"$(measure "$impl" "$reps" --op upload --bytes "$bytes" "${flags[@]}")"
       read -r down cpu_down <<<"$(measure "$impl" "$reps" --op download --bytes "$bytes" "${flags[@]}")"
-      read -r p50 p99 <<<"$(ping_us "$impl" "${flags[@]}")"
+      read -r _ _ _ _ p50 p99 _ _ <<<"$(ping_runs "$impl" "${flags[@]}")" # the second run's
       stop_server
       if [ "$impl" = go ]; then go_up=$up go_down=$down go_cpu_up=$cpu_up go_cpu_down=$cpu_down; fi
       row "$cfg" "$wnd" "$impl" "$up" "$down" "$p50" "$p99" "$(ratio "$up" "$go_up")" "$(ratio "$down" "$go_down")" \
@@ -223,18 +226,6 @@ done
 # Ping from fresh programs: each implementation's server and client start anew for it (kcp-java's
 # server with --warmup 30000, as its ping client does by default: the warm-up at start-up the
 # issue allows). The first run of PINGS round trips is the fresh figure, the second the warm one.
-# "p50 p99 max max2" of the first run, then of the second (us), or FAILs; max2 is the largest
-# after each session's first round trip, which also pays for the server setting the session up.
-ping_runs() { # impl flags...
-  local impl=$1; shift
-  local out fails="FAIL FAIL FAIL FAIL FAIL FAIL FAIL FAIL"
-  out=$(runs "$impl" 2 --op ping --count "$pings" "$@")
-  grep -q FAIL <<<"$out" && { echo "$fails"; return; }
-  grep '^RESULT' <<<"$out" \
-    | sed -n 's/.* rtt_p50_ms=\([0-9.]*\) rtt_p99_ms=\([0-9.]*\) rtt_max_ms=\([0-9.]*\) rtt_max_after_first_ms=\([0-9.]*\).*/\1 \2 \3 \4/p' \
-    | awk -v fails="$fails" '{for (i = 1; i <= 4; i++) v[++n] = sprintf("%.0f", $i * 1000)}
-           END {if (n != 8) print fails; else print v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}'
-}
 
 echo
 echo "ping, 64 B, window 1024, fresh programs, $pings round trips per run: p50, p99, max and max2 in us"

@@ -187,9 +187,27 @@ def udp_seeds():
     write("fuzz_udp_send", "recv_each", udp_seed(5, [1400] * 5 + [0, 3], material))
 
 
+# ---- fuzz_outbound ---------------------------------------------------------------------------
+def outbound_seed(flags, ds, ps, max_len, wire, lens, reserve):
+    head = bytes([flags, ds - 1 if ds else 0, ps - 1 if ps else 0]) + u16(max_len - 28) + u16(wire)
+    body = b"".join(u32(n) + bytes(reserve) + bytes((i + k) & 0xFF for k in range(n - reserve))
+                    for i, n in enumerate(lens))
+    return head + bytes([len(lens)]) + body
+
+
+def outbound_seeds():
+    # a bulk flush through FEC 10/3 with a crypto header: full datagrams, a short tail
+    write("fuzz_outbound", "fec_crypto", outbound_seed(3, 10, 3, 1500, 0, [1400] * 23 + [90], 28))
+    # plain, two duplicates each
+    write("fuzz_outbound", "plain_dup", outbound_seed(2 << 3, 0, 0, 1500, 0, [24, 1400, 300], 0))
+    # a wire too small for the flush
+    write("fuzz_outbound", "small_wire", outbound_seed(4 | 3, 2, 1, 1500, 2000, [1400] * 4, 28))
+
+
 if __name__ == "__main__":
     inbound_seeds()
     rs_decode_seeds()
     rs_seeds()
     arq_seeds()
     udp_seeds()
+    outbound_seeds()

@@ -23,7 +23,7 @@ extern "C" {
 
 /* The native library's ABI: bumped whenever a signature (ARQ, Reed-Solomon or JNI), the
  * output layout or the field list changes. */
-#define KCP_ABI_VERSION 5
+#define KCP_ABI_VERSION 6
 
 #define KCP_OVERHEAD 24
 #define KCP_MAX_FRAGMENTS 255

@@ -4,9 +4,12 @@ import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
 import io.kcp.crypto.PacketCiphers;
 import io.kcp.kernel.Kernel;
+import io.kcp.kernel.NativeArq;
+import io.kcp.kernel.NativeOutbound;
 import io.kcp.kernel.NativeUdpSocket;
 import io.kcp.transport.BatchingSender;
 import io.kcp.transport.DatagramSender;
+import io.kcp.transport.NativeDrain;
 import io.kcp.wire.DatagramSink;
 import io.kcp.transport.FlushScheduler;
 import io.kcp.transport.MonoClock;
@@ -20,6 +23,8 @@ import io.kcp.wire.Counters;
 import io.kcp.wire.InboundPipeline;
 import io.kcp.wire.NonceSource;
 import io.kcp.wire.OutboundPipeline;
+import io.kcp.wire.OutputDrain;
+import io.kcp.wire.PipelineDrain;
 import io.kcp.fec.KcpSink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,9 +84,8 @@ public final class KcpSession implements ByteChannel {
     private final Waiters readers = new Waiters();
     private final Waiters writers = new Waiters();
     private final Arq arq;
-    private final OutboundPipeline outbound;
+    private final OutputDrain output;
     private final InboundPipeline inbound;
-    private final DatagramSink sender;
     private final NativeUdpSocket ownNativeSocket; // a dialed session's reference, or null
     private final ArqCounterSync segmentCounters = new ArqCounterSync();
     private final KcpSink toArq = this::arqInput;
@@ -131,31 +135,30 @@ public final class KcpSession implements ByteChannel {
         this.counters = new Counters(listener != null ? listener.countersForSessions() : Counters.GLOBAL);
         if (listener == null) Metrics.ensureGlobal();
         this.arq = arqs.apply(conv);
-        OutboundPipeline out = null;
+        // the native kernel's batched I/O on Linux: the listener's descriptor, or our own
+        NativeUdpSocket socket = null;
+        OutputDrain out = null;
         InboundPipeline in = null;
         try {
-            out = new OutboundPipeline(config.newCipher(),
-                    config.dataShards(), config.parityShards(), kernel.reedSolomon(),
-                    NonceSource.secure(), counters, config.mtu());
+            socket = kernel != Kernel.NATIVE ? null
+                    : listener != null ? listenerSocket
+                    : ownsChannel ? NativeUdpSocket.borrow(channel) // closed only after we are done
+                    : NativeUdpSocket.open(channel); // the user's: closed whenever they like
+            out = newOutput(socket, channel, remote, arq, config, counters);
             // a listener decrypts every datagram before its session sees it
             in = new InboundPipeline(listener == null ? config.newCipher() : PacketCiphers.NULL,
                     config.dataShards(), config.parityShards(), kernel.reedSolomon(), counters);
         } catch (RuntimeException | Error e) {
             if (out != null) out.close();
+            if (socket != null && listener == null) socket.release();
             arq.close();
             throw e;
         }
-        this.outbound = out;
+        this.output = out;
         this.inbound = in;
-        // the native kernel's batched I/O on Linux: the listener's descriptor, or our own
-        NativeUdpSocket socket = kernel != Kernel.NATIVE ? null
-                : listener != null ? listenerSocket
-                : ownsChannel ? NativeUdpSocket.borrow(channel) // closed only after we are done
-                : NativeUdpSocket.open(channel); // the user's: closed whenever they like
         this.ownNativeSocket = listener == null ? socket : null;
-        this.sender = newSender(socket, channel, remote, counters);
-        outbound.setDuplicates(config.dup());
-        arq.reserveBytes(outbound.reserveBytes());
+        output.setDuplicates(config.dup());
+        arq.reserveBytes(output.reserveBytes());
         arq.setMtu(config.mtu());
         arq.nodelay(config.nodelay(), config.interval(), config.resend(), config.nc());
         arq.windowSize(config.sendWindow(), config.receiveWindow());
@@ -402,17 +405,36 @@ public final class KcpSession implements ByteChannel {
      * Batched native sends (sendmmsg, UDP GSO) where {@code socket} is not null; else one send
      * per datagram through the channel, the portable path.
      */
-    private static DatagramSink newSender(NativeUdpSocket socket, DatagramChannel channel,
-                                          InetSocketAddress remote, Counters counters) {
-        if (socket != null) {
+    /**
+     * The C outbound and batched sends for a native ARQ with a native socket; else the Java
+     * pipeline, into a batching sender where there is a native socket, or one send per datagram.
+     */
+    private static OutputDrain newOutput(NativeUdpSocket socket, DatagramChannel channel,
+                                         InetSocketAddress remote, Arq arq, KcpConfig config,
+                                         Counters counters) {
+        if (socket != null && arq instanceof NativeArq && NativeOutbound.ENABLED) {
             try {
-                BatchingSender batching = BatchingSender.open(socket, remote, counters);
-                if (batching != null) return batching;
+                NativeDrain drain = NativeDrain.open(socket, remote, config.newCipher(),
+                        config.dataShards(), config.parityShards(), config.mtu(),
+                        NonceSource.secure(), counters);
+                if (drain != null) return drain;
             } catch (IOException e) {
                 // an address this socket's family cannot reach: the channel reports that per send
             }
         }
-        return new DatagramSender(channel, remote, counters);
+        OutboundPipeline pipeline = new OutboundPipeline(config.newCipher(),
+                config.dataShards(), config.parityShards(), config.kernel().reedSolomon(),
+                NonceSource.secure(), counters, config.mtu());
+        DatagramSink sender = null;
+        if (socket != null) {
+            try {
+                sender = BatchingSender.open(socket, remote, counters);
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        if (sender == null) sender = new DatagramSender(channel, remote, counters);
+        return new PipelineDrain(pipeline, sender);
     }
 
     /**
@@ -420,14 +442,12 @@ public final class KcpSession implements ByteChannel {
      * instead (the peer retransmits what we do not acknowledge). Under lock.
      */
     private void drainOutput() {
-        int count = arq.outputCount();
-        if (count == 0) return;
+        if (arq.outputCount() == 0) return;
         if (onProbation()) {
             arq.clearOutput();
             return;
         }
-        outbound.encodeOutput(arq.output(), count, sender);
-        arq.clearOutput();
+        output.drain(arq);
     }
 
     private boolean windowHasRoom() {
@@ -734,9 +754,8 @@ public final class KcpSession implements ByteChannel {
             readers.wakeAll();
             writers.wakeAll();
             arq.close();
-            outbound.close();
+            output.close();
             inbound.close();
-            if (sender instanceof BatchingSender b) b.close();
         } finally {
             lock.unlock();
         }
@@ -996,7 +1015,7 @@ public final class KcpSession implements ByteChannel {
      */
     public void setDup(int dup) {
         if (dup < 0 || dup > 16) throw new IllegalArgumentException("dup must be in [0, 16], got " + dup);
-        locked(() -> outbound.setDuplicates(dup));
+        locked(() -> output.setDuplicates(dup));
     }
 
     /**

@@ -77,7 +77,8 @@ public final class NativeArq implements Arq {
         outArea = outputArea0(p).order(ByteOrder.nativeOrder());
     }
 
-    private long ptr() {
+    /** The C instance, for {@link NativeOutbound}'s crossing. */
+    long ptr() {
         long p = handle.ptr;
         if (p == 0) throw new IllegalStateException("ARQ instance is closed");
         return p;
@@ -174,6 +175,12 @@ public final class NativeArq implements Arq {
     public int outputCount() {
         ptr();
         return outArea.getInt(OUT_COUNT);
+    }
+
+    /** Bytes of records in the output area (a read of shared memory, no crossing). */
+    int outputLength() {
+        ptr();
+        return outArea.getInt(OUT_LEN);
     }
 
     @Override

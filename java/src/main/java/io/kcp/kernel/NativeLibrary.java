@@ -36,7 +36,7 @@ public final class NativeLibrary {
     public static final String MODE_PROPERTY = "kcp.native";
 
     /** Must equal KCP_ABI_VERSION in native/include/kcp/arq.h (checked at load). */
-    static final int ABI_VERSION = 5;
+    static final int ABI_VERSION = 6;
 
     static final String LIBRARY_NAME = "kcpjava";
 

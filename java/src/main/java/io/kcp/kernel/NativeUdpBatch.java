@@ -7,14 +7,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Datagrams gathered end to end in a direct buffer and sent together by
- * {@link #send(NativeUdpSocket, byte[])}: one system call for up to {@value #MAX_DATAGRAMS}
- * datagrams, with runs of equal-size datagrams handed to the kernel as one UDP GSO message each
- * where it takes them.
+ * {@link #send}: few system calls for many datagrams, with runs of equal-size datagrams handed
+ * to the kernel as one UDP GSO message each where it takes them. Datagrams arrive two ways:
+ * copied one by one by {@link #add} (up to {@value #MAX_DATAGRAMS} datagrams and
+ * {@value #MAX_BYTES} bytes, then the caller sends), or all of a flush at once, encoded in C by
+ * {@link NativeOutbound}.
  *
  * <p>A batch belongs to no session: a sender takes one from {@link #take()} for one flush and
  * gives it back ({@link #give}), so the process holds a batch per flush running at once, not one
  * per session (a session costs no native memory, however many come and go). The buffer starts at
- * one datagram's size and grows, up to {@value #MAX_BYTES} bytes, only when a flush sends more.
+ * one datagram's size and grows only when a flush sends more: to 64 KiB through {@link #add},
+ * to a whole flush's output through {@link NativeOutbound}. A grown batch stays grown in the
+ * pool.
  *
  * <p>Not thread-safe: used by one thread between take and give. The steady state allocates
  * nothing.
@@ -27,8 +31,10 @@ public final class NativeUdpBatch {
     public static final int MAX_BYTES = 64 * 1024;
     private static final int FLAG_GSO = 1; // KCP_UDP_GSO
     private static final int INITIAL_BYTES = 2048;
-    // meta: u16 lengths, then int flags and int error for C, then the destination address
-    private static final int FLAGS = 2 * MAX_DATAGRAMS, ERROR = FLAGS + 4, DESTINATION = ERROR + 4;
+    // meta: ints for C (flags in/out, error out, and what an encode appended), then the
+    // destination address; the u16 lengths are a buffer of their own, which an encode may grow
+    static final int FLAGS = 0, ERROR = 4, COUNT = 8, BYTES = 12;
+    private static final int DESTINATION = 16;
     /** Batches kept for reuse; more flushes at once than this allocate (and drop) their own. */
     private static final int POOL = 64;
     private static final AtomicReferenceArray<NativeUdpBatch> FREE = new AtomicReferenceArray<>(POOL);
@@ -39,11 +45,14 @@ public final class NativeUdpBatch {
     private final long metaAddress = NativeUdp.address0(meta);
     private ByteBuffer data;
     private long dataAddress;
+    private ByteBuffer lens;
+    private long lensAddress;
     private int count;
     private int bytes;
 
     private NativeUdpBatch() {
         allocate(INITIAL_BYTES);
+        allocateLengths(MAX_DATAGRAMS);
         ALLOCATED.incrementAndGet();
     }
 
@@ -88,7 +97,7 @@ public final class NativeUdpBatch {
         if (count == MAX_DATAGRAMS || (count > 0 && bytes + len > MAX_BYTES)) return false;
         if (bytes + len > data.capacity()) grow(bytes + len);
         data.put(bytes, datagram, datagram.position(), len);
-        meta.putShort(2 * count, (short) len);
+        lens.putShort(2 * count, (short) len);
         count++;
         bytes += len;
         return true;
@@ -105,13 +114,80 @@ public final class NativeUdpBatch {
      */
     public int send(NativeUdpSocket socket, byte[] destination, boolean gso) {
         if (count == 0) return 0;
-        meta.put(DESTINATION, destination);
-        meta.putInt(FLAGS, gso ? FLAG_GSO : 0);
-        int sent = NativeUdp.send0(socket.fd(), dataAddress, metaAddress, count,
-                metaAddress + DESTINATION, destination.length, metaAddress + FLAGS);
+        long address = prepareSend(destination, gso);
+        int sent = NativeUdp.send0(socket.fd(), dataAddress, lensAddress, count,
+                address, destination.length, metaAddress + FLAGS);
         count = 0;
         bytes = 0;
         return sent;
+    }
+
+    /** Bytes of the datagrams waiting for {@link #send}. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** The length of datagram {@code i} (0 &le; i &lt; {@link #count()}). */
+    public int length(int i) {
+        return Short.toUnsignedInt(lens.getShort(2 * i));
+    }
+
+    /**
+     * The datagrams, end to end from index 0, for changes in place (a cipher's); the view's
+     * position and limit are the caller's. Valid until the batch grows or is given back.
+     */
+    public ByteBuffer data() {
+        return data;
+    }
+
+    // ---- for NativeOutbound, which appends to an empty batch from C --------------------------
+
+    /** Makes room for an encode that appends at most {@code bytes} bytes and {@code datagrams} datagrams. */
+    void reserve(long bytes, int datagrams) {
+        if (this.bytes + bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a batch of " + (this.bytes + bytes) + " bytes");
+        }
+        if (this.bytes + bytes > data.capacity()) grow((int) (this.bytes + bytes));
+        if (count + datagrams > lens.capacity() / 2) {
+            ByteBuffer old = lens;
+            allocateLengths(Math.max(count + datagrams, 2 * (old.capacity() / 2)));
+            lens.put(0, old, 0, 2 * count);
+        }
+        meta.putInt(COUNT, count);
+        meta.putInt(BYTES, this.bytes);
+    }
+
+    /** Takes the counts an encode left in the meta ints. */
+    void encoded() {
+        count = meta.getInt(COUNT);
+        bytes = meta.getInt(BYTES);
+    }
+
+    long dataAddress() {
+        return dataAddress;
+    }
+
+    int dataCapacity() {
+        return data.capacity();
+    }
+
+    long lengthsAddress() {
+        return lensAddress;
+    }
+
+    int lengthsCapacity() {
+        return lens.capacity() / 2;
+    }
+
+    long metaAddress() {
+        return metaAddress;
+    }
+
+    /** The destination and GSO flag for a send from C ({@link NativeOutbound}). */
+    long prepareSend(byte[] destination, boolean gso) {
+        meta.put(DESTINATION, destination);
+        meta.putInt(FLAGS, gso ? FLAG_GSO : 0);
+        return metaAddress + DESTINATION;
     }
 
     /** The errno that stopped the last {@link #send} early, or 0. */
@@ -130,11 +206,17 @@ public final class NativeUdpBatch {
     }
 
     private void grow(int needed) {
-        int capacity = data.capacity();
+        long capacity = data.capacity();
         while (capacity < needed) capacity *= 2;
+        capacity = Math.min(capacity, Integer.MAX_VALUE - 8);
         ByteBuffer old = data;
-        allocate(capacity);
+        allocate((int) capacity);
         data.put(0, old, 0, bytes);
+    }
+
+    private void allocateLengths(int entries) {
+        lens = ByteBuffer.allocateDirect(2 * entries).order(ByteOrder.nativeOrder());
+        lensAddress = NativeUdp.address0(lens);
     }
 
     private void allocate(int capacity) {

@@ -24,8 +24,6 @@ import java.nio.ByteBuffer;
  */
 public final class BatchingSender implements DatagramSink, AutoCloseable {
 
-    private static final int EAGAIN = 11; // Linux, the only platform with batched sends
-
     private final NativeUdpSocket socket;
     private final byte[] destination;
     private final SendFailures failures;
@@ -83,13 +81,7 @@ public final class BatchingSender implements DatagramSink, AutoCloseable {
         if (count == 0) return;
         int sent = b.send(socket, destination, gso);
         if (gso && b.gsoRefused()) gso = false;
-        if (sent == count) return;
-        int errno = b.lastErrno();
-        if (errno == EAGAIN) {
-            failures.full(count - sent);
-        } else {
-            failures.failed(count - sent, new IOException("send failed: " + NativeUdpBatch.errorText(errno)));
-        }
+        failures.afterBatch(count, sent, b.lastErrno());
     }
 
     /** What could not be sent: datagrams refused by a full buffer or lost to errors. */

@@ -1,5 +1,6 @@
 package io.kcp.transport;
 
+import io.kcp.kernel.NativeUdpBatch;
 import io.kcp.wire.Counter;
 import io.kcp.wire.Counters;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.io.IOException;
  */
 final class SendFailures {
 
+    private static final int EAGAIN = 11; // Linux, the only platform with batched sends
+
     private final Counters counters;
     private long dropped;
     private long errors;
@@ -18,6 +21,19 @@ final class SendFailures {
 
     SendFailures(Counters counters) {
         this.counters = counters;
+    }
+
+    /**
+     * What a batched send left behind: {@code count - sent} datagrams, refused by a full buffer
+     * when {@code errno} is EAGAIN, else lost to that error.
+     */
+    void afterBatch(int count, int sent, int errno) {
+        if (sent >= count) return;
+        if (errno == EAGAIN) {
+            full(count - sent);
+        } else {
+            failed(count - sent, new IOException("send failed: " + NativeUdpBatch.errorText(errno)));
+        }
     }
 
     /** {@code n} datagrams refused by a full send buffer. */

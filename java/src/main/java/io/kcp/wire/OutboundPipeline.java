@@ -30,6 +30,8 @@ public final class OutboundPipeline implements AutoCloseable {
 
     /** KCP's segment header: the ARQ needs room for at least one after the reserved bytes. */
     static final int KCP_OVERHEAD = Wire.KCP_OVERHEAD;
+    /** The FEC header of a data shard: seqid, type, size. */
+    public static final int FEC_HEADER = FecPacket.HEADER_SIZE_PLUS2;
 
     private final PacketCipher cipher;
     private final int headerOffset;
@@ -69,7 +71,28 @@ public final class OutboundPipeline implements AutoCloseable {
                 ? cipher : null;
         this.headerOffset = this.cipher != null ? PacketCipher.HEADER_SIZE : 0;
         boolean fecOn = dataShards > 0 && parityShards > 0;
-        this.reserve = headerOffset + (fecOn ? FecPacket.HEADER_SIZE_PLUS2 : 0);
+        this.reserve = headerOffset + (fecOn ? FEC_HEADER : 0);
+        checkMtu(reserve, mtu);
+        if (this.cipher != null && nonces == null) {
+            throw new IllegalArgumentException("cipher '" + cipher.name() + "' needs a NonceSource");
+        }
+        if (counters == null) {
+            throw new IllegalArgumentException("counters must not be null");
+        }
+        this.maxDatagram = maxDatagram(mtu);
+        this.fec = fecOn ? new FecEncoder(dataShards, parityShards, headerOffset, codecs, maxDatagram)
+                : null;
+        this.nonces = nonces;
+        this.counters = counters;
+    }
+
+    /**
+     * Checks that an MTU is in [50, 65535] and leaves room for a KCP segment after
+     * {@code reserve} header bytes.
+     *
+     * @throws IllegalArgumentException if it does not
+     */
+    public static void checkMtu(int reserve, int mtu) {
         if (mtu < 50 || mtu > 0xFFFF) {
             throw new IllegalArgumentException("mtu must be in [50, 65535], got " + mtu);
         }
@@ -77,17 +100,14 @@ public final class OutboundPipeline implements AutoCloseable {
             throw new IllegalArgumentException("mtu " + mtu + " leaves no room for data after "
                     + reserve + " header bytes and the 24-byte KCP header");
         }
-        if (this.cipher != null && nonces == null) {
-            throw new IllegalArgumentException("cipher '" + cipher.name() + "' needs a NonceSource");
-        }
-        if (counters == null) {
-            throw new IllegalArgumentException("counters must not be null");
-        }
-        this.maxDatagram = Math.max(mtu, FecPacket.MTU_LIMIT);
-        this.fec = fecOn ? new FecEncoder(dataShards, parityShards, headerOffset, codecs, maxDatagram)
-                : null;
-        this.nonces = nonces;
-        this.counters = counters;
+    }
+
+    /**
+     * The longest datagram taken for an MTU: {@code max(mtu, 1500)}, so the MTU may later be
+     * lowered, or raised up to kcp-go's limit, without a new pipeline.
+     */
+    public static int maxDatagram(int mtu) {
+        return Math.max(mtu, FecPacket.MTU_LIMIT);
     }
 
     /**

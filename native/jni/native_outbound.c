@@ -1,0 +1,100 @@
+/*
+ * JNI glue for io.kcp.kernel.NativeOutbound: argument unpacking only. Java has sized the batch
+ * for the most an encode can append (outbound.h's bounds) before each call; C still refuses to
+ * write past it. The batch's meta ints: [0] GSO flag in/out, [1] send error out, [2] datagrams
+ * and [3] bytes in the batch, in and out.
+ */
+#include <jni.h>
+#include <stdint.h>
+
+#include "io_kcp_kernel_NativeOutbound.h"
+#include "kcp/arq.h"
+#include "kcp/outbound.h"
+#include "kcp/udp.h"
+
+#define PTR(p) ((void *)(intptr_t)(p))
+
+static kcp_wire wire_of(jlong data, jint capacity, jlong lens, jint lens_capacity, int32_t *meta) {
+    kcp_wire w;
+    w.data = (uint8_t *)PTR(data);
+    w.cap = (size_t)capacity;
+    w.lens = (uint16_t *)PTR(lens);
+    w.lens_cap = lens_capacity;
+    w.count = meta[2];
+    w.len = (size_t)meta[3];
+    return w;
+}
+
+/* Encodes the ARQ's output records into the batch, empties the output area on success. */
+static int encode_arq(kcp_outbound *o, kcp_arq *arq, kcp_wire *w, int32_t *meta) {
+    kcp_arq_output *out = kcp_arq_output_area(arq);
+    int r = kcp_outbound_encode(o, out->data, out->len, (int)out->count, w);
+    meta[2] = w->count;
+    meta[3] = (int32_t)w->len;
+    if (r == 0) {
+        out->len = 0;
+        out->count = 0;
+    }
+    return r;
+}
+
+JNIEXPORT jlong JNICALL Java_io_kcp_kernel_NativeOutbound_new0(JNIEnv *env, jclass cls, jint crypto,
+                                                               jint ds, jint ps, jint max) {
+    (void)env; (void)cls;
+    return (jlong)(intptr_t)kcp_outbound_new(crypto, ds, ps, max);
+}
+
+JNIEXPORT void JNICALL Java_io_kcp_kernel_NativeOutbound_free0(JNIEnv *env, jclass cls, jlong ptr) {
+    (void)env; (void)cls;
+    kcp_outbound_free((kcp_outbound *)PTR(ptr));
+}
+
+JNIEXPORT void JNICALL Java_io_kcp_kernel_NativeOutbound_setDuplicates0(JNIEnv *env, jclass cls,
+                                                                        jlong ptr, jint n) {
+    (void)env; (void)cls;
+    kcp_outbound_set_duplicates((kcp_outbound *)PTR(ptr), n);
+}
+
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encode0(JNIEnv *env, jclass cls, jlong ptr,
+                                                                 jlong arq, jlong data, jint capacity,
+                                                                 jlong lens, jint lens_capacity,
+                                                                 jlong meta) {
+    (void)env; (void)cls;
+    int32_t *m = (int32_t *)PTR(meta);
+    kcp_wire w = wire_of(data, capacity, lens, lens_capacity, m);
+    return encode_arq((kcp_outbound *)PTR(ptr), (kcp_arq *)PTR(arq), &w, m);
+}
+
+/* Encode, then send the whole batch: one crossing per flush. Returns the datagrams sent, or the
+ * encode's negative status (nothing sent). */
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeSend0(JNIEnv *env, jclass cls,
+                                                                     jlong ptr, jlong arq,
+                                                                     jlong data, jint capacity,
+                                                                     jlong lens, jint lens_capacity,
+                                                                     jlong meta, jint fd,
+                                                                     jlong address, jint address_length) {
+    (void)env; (void)cls;
+    int32_t *m = (int32_t *)PTR(meta);
+    kcp_wire w = wire_of(data, capacity, lens, lens_capacity, m);
+    int r = encode_arq((kcp_outbound *)PTR(ptr), (kcp_arq *)PTR(arq), &w, m);
+    if (r != 0) return r;
+    m[1] = 0;
+    if (w.count == 0) return 0;
+    return kcp_udp_send(fd, w.data, w.lens, w.count, PTR(address), address_length, &m[0], &m[1]);
+}
+
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeRecords0(JNIEnv *env, jclass cls,
+                                                                        jlong ptr, jlong records,
+                                                                        jint length, jint count,
+                                                                        jlong data, jint capacity,
+                                                                        jlong lens, jint lens_capacity,
+                                                                        jlong meta) {
+    (void)env; (void)cls;
+    int32_t *m = (int32_t *)PTR(meta);
+    kcp_wire w = wire_of(data, capacity, lens, lens_capacity, m);
+    int r = kcp_outbound_encode((kcp_outbound *)PTR(ptr), (const uint8_t *)PTR(records),
+                                (size_t)length, count, &w);
+    m[2] = w.count;
+    m[3] = (int32_t)w.len;
+    return r;
+}

@@ -2,7 +2,7 @@
  * JNI glue for io.kcp.kernel.NativeOutbound: argument unpacking only. Java has sized the batch
  * for the most an encode can append (outbound.h's bounds) before each call; C still refuses to
  * write past it. The batch's meta ints: [0] GSO flag in/out, [1] send error out, [2] datagrams
- * and [3] bytes in the batch, in and out.
+ * and [3] bytes in the batch, in and out, [4] the interval a flush returned.
  */
 #include <jni.h>
 #include <stdint.h>
@@ -80,6 +80,33 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeSend0(JNIEnv *env
     if (r != 0) return r;
     m[1] = 0;
     if (w.count == 0) return 0;
+    return kcp_udp_send(fd, w.data, w.lens, w.count, PTR(address), address_length, &m[0], &m[1]);
+}
+
+/* Flush the ARQ, encode its output and send the batch: the whole way out in one crossing.
+ * Returns the datagrams sent; -3 when the batch has no room for this flush's output (it stays
+ * in the ARQ's output area for a call with a larger batch); or the encode's negative status. */
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_flushSend0(JNIEnv *env, jclass cls,
+                                                                    jlong ptr, jlong arq, jint now,
+                                                                    jlong data, jint capacity,
+                                                                    jlong lens, jint lens_capacity,
+                                                                    jlong meta, jint fd,
+                                                                    jlong address, jint address_length) {
+    (void)env; (void)cls;
+    kcp_outbound *o = (kcp_outbound *)PTR(ptr);
+    kcp_arq *k = (kcp_arq *)PTR(arq);
+    int32_t *m = (int32_t *)PTR(meta);
+    m[4] = (int32_t)kcp_arq_flush(k, (uint32_t)now);
+    kcp_arq_output *out = kcp_arq_output_area(k);
+    if (out->count == 0) return 0;
+    kcp_wire w = wire_of(data, capacity, lens, lens_capacity, m);
+    if (kcp_outbound_bytes_bound(o, out->len, (int)out->count) > w.cap - w.len
+        || kcp_outbound_datagrams_bound(o, (int)out->count) > w.lens_cap - w.count) {
+        return -3;
+    }
+    int r = encode_arq(o, k, &w, m);
+    if (r != 0) return r;
+    m[1] = 0;
     return kcp_udp_send(fd, w.data, w.lens, w.count, PTR(address), address_length, &m[0], &m[1]);
 }
 

@@ -300,8 +300,9 @@ public final class KcpSession implements ByteChannel {
                 if (closed) return DONE;
                 ending = due(nowNanos);
                 if (ending == null) {
-                    int interval = arq.flush(MonoClock.millis(nowNanos));
-                    drainOutput();
+                    int now = MonoClock.millis(nowNanos);
+                    int interval = onProbation() ? arq.flush(now) : output.flush(arq, now);
+                    drainOutput(); // on probation: drops what the flush produced
                     segmentCounters.sync(arq, counters);
                     ending = deadLink();
                     if (ending == null) {

@@ -84,7 +84,8 @@ public final class NativeArq implements Arq {
         return p;
     }
 
-    private void checkMemory() {
+    /** @throws OutOfMemoryError if a growth of the output area failed (the instance is unusable) */
+    void checkMemory() {
         if (outArea.getInt(OUT_OOM) != 0) {
             throw new OutOfMemoryError("native ARQ: allocation failed; the instance is unusable");
         }

@@ -25,6 +25,7 @@ public final class NativeOutbound implements AutoCloseable {
     /** The crypto header: 16 bytes of nonce, then the CRC-32 (KCP_CRYPTO_HEADER). */
     public static final int CRYPTO_HEADER = 20;
     private static final int FEC_HEADER = 8;
+    private static final int NO_ROOM = -3; // flushSend0: the batch cannot hold this flush's output
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Handle handle;
@@ -34,6 +35,7 @@ public final class NativeOutbound implements AutoCloseable {
     private final int maxDatagram;
     private final int reserve;
     private int duplicates;
+    private int sent;
 
     /** Owns the native pointer; also the cleanup action if an instance is never closed. */
     private static final class Handle implements Runnable {
@@ -116,6 +118,37 @@ public final class NativeOutbound implements AutoCloseable {
     }
 
     /**
+     * Flushes {@code arq} ({@link NativeArq#flush}), encodes what the flush produced and sends
+     * it, in one crossing: the whole way out. A batch too small for the flush's output costs a
+     * second crossing, after it has grown (pooled batches stay grown). Afterwards the batch
+     * describes what was encoded and sent, as after {@link #encodeAndSend}.
+     *
+     * @return the flush's interval (milliseconds until the next flush is due)
+     */
+    public int flushAndSend(NativeArq arq, int now, NativeUdpBatch batch, NativeUdpSocket socket,
+                            byte[] destination, boolean gso) {
+        batch.reserve(0, 0);
+        long address = batch.prepareSend(destination, gso);
+        int r = flushSend0(ptr(), arq.ptr(), now, batch.dataAddress(), batch.dataCapacity(),
+                batch.lengthsAddress(), batch.lengthsCapacity(), batch.metaAddress(),
+                socket.fd(), address, destination.length);
+        int interval = batch.interval();
+        if (r == NO_ROOM) {
+            sent = encodeAndSend(arq, batch, socket, destination, gso);
+        } else {
+            check(Math.min(r, 0), batch);
+            sent = r;
+        }
+        arq.checkMemory();
+        return interval;
+    }
+
+    /** The datagrams that left in the last {@link #flushAndSend}, from the first on. */
+    public int sent() {
+        return sent;
+    }
+
+    /**
      * Appends the wire datagrams of {@code count} records ({@code [u32 LE length][datagram]})
      * between the position and limit of a direct buffer. The records are not modified. For
      * tests that compare this outbound with its Java twin.
@@ -174,6 +207,9 @@ public final class NativeOutbound implements AutoCloseable {
     private static native int encodeSend0(long ptr, long arq, long data, int capacity, long lens,
                                           int lensCapacity, long meta, int fd, long address,
                                           int addressLength);
+    private static native int flushSend0(long ptr, long arq, int now, long data, int capacity,
+                                         long lens, int lensCapacity, long meta, int fd,
+                                         long address, int addressLength);
     private static native int encodeRecords0(long ptr, long records, int length, int count,
                                              long data, int capacity, long lens, int lensCapacity,
                                              long meta);

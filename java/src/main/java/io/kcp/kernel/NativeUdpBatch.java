@@ -33,8 +33,8 @@ public final class NativeUdpBatch {
     private static final int INITIAL_BYTES = 2048;
     // meta: ints for C (flags in/out, error out, and what an encode appended), then the
     // destination address; the u16 lengths are a buffer of their own, which an encode may grow
-    static final int FLAGS = 0, ERROR = 4, COUNT = 8, BYTES = 12;
-    private static final int DESTINATION = 16;
+    static final int FLAGS = 0, ERROR = 4, COUNT = 8, BYTES = 12, INTERVAL = 16;
+    private static final int DESTINATION = 20;
     /** Batches kept for reuse; more flushes at once than this allocate (and drop) their own. */
     private static final int POOL = 64;
     private static final AtomicReferenceArray<NativeUdpBatch> FREE = new AtomicReferenceArray<>(POOL);
@@ -155,6 +155,11 @@ public final class NativeUdpBatch {
         }
         meta.putInt(COUNT, count);
         meta.putInt(BYTES, this.bytes);
+    }
+
+    /** The interval the ARQ flush of {@link NativeOutbound#flushAndSend} returned. */
+    int interval() {
+        return meta.getInt(INTERVAL);
     }
 
     /** Takes the counts an encode left in the meta ints. */

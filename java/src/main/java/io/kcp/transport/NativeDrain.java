@@ -108,24 +108,46 @@ public final class NativeDrain implements OutputDrain {
         NativeArq records = (NativeArq) arq;
         NativeUdpBatch batch = NativeUdpBatch.take();
         try {
-            int sent;
             if (cipher == null) {
-                sent = outbound.encodeAndSend(records, batch, socket, destination, gso);
+                sent(batch, outbound.encodeAndSend(records, batch, socket, destination, gso));
             } else {
                 outbound.encode(records, batch);
                 seal(batch);
-                sent = -1;
+                int count = batch.count();
+                int bytes = batch.bytes();
+                int sent = batch.send(socket, destination, gso);
+                counted(batch, count, bytes, sent);
             }
-            int count = batch.count();
-            long bytes = batch.bytes();
-            if (sent < 0) sent = batch.send(socket, destination, gso);
-            if (gso && batch.gsoRefused()) gso = false;
-            counters.add(Counter.OUT_PKTS, count);
-            counters.add(Counter.OUT_BYTES, bytes);
-            failures.afterBatch(count, sent, batch.lastErrno());
         } finally {
             NativeUdpBatch.give(batch);
         }
+    }
+
+    /** Without a cipher, the flush, encode and send are one crossing. */
+    @Override
+    public int flush(Arq arq, int now) {
+        if (cipher != null || closed) return OutputDrain.super.flush(arq, now);
+        NativeUdpBatch batch = NativeUdpBatch.take();
+        try {
+            int interval = outbound.flushAndSend((NativeArq) arq, now, batch, socket, destination, gso);
+            sent(batch, outbound.sent());
+            return interval;
+        } finally {
+            NativeUdpBatch.give(batch);
+        }
+    }
+
+    /** Counts a batch that C encoded and sent: {@code sent} of its datagrams left. */
+    private void sent(NativeUdpBatch batch, int sent) {
+        counted(batch, batch.count(), batch.bytes(), sent);
+    }
+
+    private void counted(NativeUdpBatch batch, int count, long bytes, int sent) {
+        if (count == 0) return;
+        if (gso && batch.gsoRefused()) gso = false;
+        counters.add(Counter.OUT_PKTS, count);
+        counters.add(Counter.OUT_BYTES, bytes);
+        failures.afterBatch(count, sent, batch.lastErrno());
     }
 
     /**

@@ -21,6 +21,17 @@ public interface OutputDrain extends AutoCloseable {
     /** Encodes and sends the records in {@code arq}'s output area, and empties it. */
     void drain(Arq arq);
 
+    /**
+     * Flushes the ARQ ({@code Arq.flush}) and sends what it produced.
+     *
+     * @return the flush's interval
+     */
+    default int flush(Arq arq, int now) {
+        int interval = arq.flush(now);
+        drain(arq);
+        return interval;
+    }
+
     /** Releases native memory and socket references; later drains send nothing. Idempotent. */
     @Override
     void close();

@@ -78,31 +78,33 @@ class NativeDrainTest {
             pipeline.setDuplicates(dup);
             assertEquals(pipeline.reserveBytes(), drain.reserveBytes());
 
-            NativeArq arq = new NativeArq(42);
-            arq.reserveBytes(drain.reserveBytes());
-            arq.setMtu(MTU);
-            arq.nodelay(1, 10, 2, 1);
-            arq.windowSize(1024, 1024);
+            // two ARQs fed alike give the same records: one for each way out
+            NativeArq arq = arq(drain.reserveBytes());
+            NativeArq twin = arq(drain.reserveBytes());
             Random random = new Random(20261203L + ds * 31 + dup);
             List<byte[]> expected = new ArrayList<>();
-            for (int flush = 0; flush < 6; flush++) {
+            for (int flush = 0; flush < 8; flush++) {
                 int messages = 1 + random.nextInt(12);
                 for (int m = 0; m < messages; m++) {
                     byte[] message = new byte[1 + random.nextInt(random.nextBoolean() ? 200 : 6000)];
                     random.nextBytes(message);
                     assertEquals(0, arq.send(ByteBuffer.wrap(message)));
+                    assertEquals(0, twin.send(ByteBuffer.wrap(message)));
                 }
-                arq.flush(flush * 10);
-                int count = arq.outputCount();
-                ByteBuffer records = arq.output();
-                ByteBuffer copy = ByteBuffer.allocateDirect(records.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-                copy.put(records.duplicate()).flip();
-                pipeline.encodeOutput(copy, count, d -> {
+                int interval = twin.flush(flush * 10);
+                pipeline.encodeOutput(twin.output(), twin.outputCount(), d -> {
                     byte[] bytes = new byte[d.remaining()];
                     d.duplicate().get(bytes);
                     expected.add(bytes);
                 });
-                drain.drain(arq);
+                twin.clearOutput();
+                if (flush % 2 == 0) {
+                    // flush, encode and send in one crossing (without a cipher)
+                    assertEquals(interval, drain.flush(arq, flush * 10));
+                } else {
+                    assertEquals(interval, arq.flush(flush * 10));
+                    drain.drain(arq);
+                }
                 assertEquals(0, arq.outputCount(), "the drain empties the output area");
             }
             for (int i = 0; i < expected.size(); i++) {
@@ -121,6 +123,7 @@ class NativeDrainTest {
             assertEquals(0, nativeCounts.get(Counter.OUT_ERRS));
             drain.close();
             arq.close();
+            twin.close();
             pipeline.close();
         }
     }
@@ -162,6 +165,15 @@ class NativeDrainTest {
                 NativeUdpBatch.give(batch);
             }
         }
+    }
+
+    private static NativeArq arq(int reserve) {
+        NativeArq arq = new NativeArq(42);
+        arq.reserveBytes(reserve);
+        arq.setMtu(MTU);
+        arq.nodelay(1, 10, 2, 1);
+        arq.windowSize(1024, 1024);
+        return arq;
     }
 
     private static PacketCipher cipher(String name) {

@@ -3,6 +3,7 @@
  * positions against the buffers before every call; C never calls back into Java.
  */
 #include <jni.h>
+#include <string.h>
 
 #include "io_kcp_kernel_NativeArq.h"
 #include "kcp/arq.h"
@@ -72,6 +73,29 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_inputAt0(JNIEnv *env, jclass
     (void)env; (void)cls;
     return kcp_arq_input(arq(ptr), (const uint8_t *)(intptr_t)address, (size_t)len, regular, ack_nodelay,
                          (uint32_t)now);
+}
+
+/* The packets a receive batch queued (NativeArq.queueInput), in order, in one crossing. Each
+ * 16-byte entry: i64 address, i32 length, i32 regular in / input's result out. Returns how
+ * many the ARQ accepted (result 0). */
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_inputQueued0(JNIEnv *env, jclass cls, jlong ptr,
+                                                                 jlong queue, jint count,
+                                                                 jboolean ack_nodelay, jint now) {
+    (void)env; (void)cls;
+    uint8_t *entry = (uint8_t *)(intptr_t)queue;
+    int accepted = 0;
+    for (int i = 0; i < count; i++, entry += 16) {
+        int64_t address;
+        int32_t len, regular;
+        memcpy(&address, entry, 8);
+        memcpy(&len, entry + 8, 4);
+        memcpy(&regular, entry + 12, 4);
+        int32_t r = kcp_arq_input(arq(ptr), (const uint8_t *)(intptr_t)address, (size_t)len, regular,
+                                  ack_nodelay, (uint32_t)now);
+        memcpy(entry + 12, &r, 4);
+        if (r == 0) accepted++;
+    }
+    return accepted;
 }
 
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_flush0(JNIEnv *env, jclass cls, jlong ptr, jint now) {

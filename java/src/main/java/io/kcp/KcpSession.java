@@ -98,6 +98,9 @@ public final class KcpSession implements ByteChannel {
     private boolean writeDelay;
     private int inputNow;
     private boolean inputToAnnounce; // input since the last afterInput()
+    // the receive loop's datagram being input: its memory holds until the batch's end, unlike
+    // the FEC layer's buffers, so only its packets may be queued (arqInput)
+    private ByteBuffer receiving;
     private boolean accepted;
     private volatile boolean closed; // written under lock; read without it by isOpen()
     private IOException failure;
@@ -205,7 +208,10 @@ public final class KcpSession implements ByteChannel {
 
     // ---- input, on a receive thread --------------------------------------------------------
 
-    /** A datagram its listener already decrypted and checked; true if the ARQ accepted it. */
+    /**
+     * A datagram its listener already decrypted and checked; true if the ARQ accepted it. Its
+     * bytes must stay as they are until {@link #afterInput()} (the receive batch's end).
+     */
     boolean inputDecrypted(ByteBuffer payload) {
         return input(payload, true);
     }
@@ -213,8 +219,10 @@ public final class KcpSession implements ByteChannel {
     /**
      * Runs one datagram through the pipeline and the ARQ, then sends what that produced. Any
      * Throwable from that path fails this session only (never the thread that delivered it).
+     * The native ARQ may queue its packets for one input crossing at the receive batch's end
+     * ({@link #afterInput()}; see {@link #arqInput}).
      *
-     * @return true if the ARQ accepted at least one packet of it
+     * @return true if the ARQ accepted at least one packet of it now (queued ones count later)
      */
     private boolean input(ByteBuffer datagram, boolean decrypted) {
         Throwable fault = null;
@@ -225,6 +233,7 @@ public final class KcpSession implements ByteChannel {
             long now = System.nanoTime();
             inputNow = MonoClock.millis(now);
             accepted = false;
+            receiving = datagram;
             if (decrypted) {
                 inbound.inputDecrypted(datagram, inputNow, toArq);
             } else {
@@ -243,6 +252,7 @@ public final class KcpSession implements ByteChannel {
         } catch (Throwable t) {
             fault = t;
         } finally {
+            receiving = null;
             lock.unlock();
         }
         if (fault != null) fail(internalError("receiving", fault));
@@ -261,6 +271,7 @@ public final class KcpSession implements ByteChannel {
         try {
             if (!inputToAnnounce || closed) return;
             inputToAnnounce = false;
+            inputQueued();
             if (arq.peekSize() > 0) reader = readers.wakeAllButOne();
             if (windowHasRoom()) writers.wakeAll();
         } catch (Throwable t) {
@@ -272,8 +283,21 @@ public final class KcpSession implements ByteChannel {
         if (fault != null) fail(internalError("receiving", fault));
     }
 
-    /** The inbound pipeline's hand-off to the ARQ: input, then send what that produced. */
+    /**
+     * The inbound pipeline's hand-off to the ARQ: input, then send what that produced. A packet
+     * that is the receive loop's datagram itself, whose memory stays put until the batch's end,
+     * is queued instead,
+     * and the batch's packets go in with one crossing ({@link #inputQueued}); anything else goes
+     * in at once, after what is queued. A listener's session queues nothing until its peer is
+     * confirmed: the evidence reads every accepted packet, and a new session's first verdict is
+     * needed at once.
+     */
     private int arqInput(ByteBuffer kcp, boolean regular) {
+        if (kcp == receiving && (listener == null || evidence.confirmed())
+                && arq.queueInput(kcp, regular)) {
+            return 0; // its verdict is counted at the batch's end
+        }
+        inputQueued();
         int r = arq.input(kcp, regular, ackNoDelay, inputNow);
         if (r == 0) {
             accepted = true;
@@ -281,6 +305,22 @@ public final class KcpSession implements ByteChannel {
         }
         drainOutput();
         return r;
+    }
+
+    /**
+     * Inputs the packets {@link #arqInput} queued, in one crossing, counts their verdicts as
+     * input would have, and sends what they produced. Under lock.
+     */
+    private void inputQueued() {
+        int n = arq.queuedInputs();
+        if (n == 0) return;
+        int took = arq.inputQueued(ackNoDelay, inputNow);
+        if (took < n) counters.add(Counter.KCP_IN_ERRORS, n - took);
+        if (took > 0) {
+            lastInputNanos = System.nanoTime();
+            wakeTimer();
+        }
+        drainOutput();
     }
 
     // ---- the timer, on the scheduler thread ---------------------------------------------------

@@ -35,6 +35,37 @@ public interface Arq extends AutoCloseable {
      * conv), -2 (truncated segment), -3 (unknown command); segments before a bad one count. */
     int input(ByteBuffer datagram, boolean regular, boolean ackNoDelay, int now);
 
+    /**
+     * Queues one packet for {@link #inputQueued}, which inputs every queued packet, in order, as
+     * {@link #input} would have: for a kernel whose input crosses into native code, a receive
+     * batch then costs one crossing instead of one per packet. The packet's bytes (between
+     * position and limit) must stay as they are until then. False, queueing nothing, when this
+     * packet cannot be queued (the kernel does not queue, a heap buffer, a full queue): then
+     * call {@link #inputQueued} and input it now, so that the order holds.
+     */
+    default boolean queueInput(ByteBuffer packet, boolean regular) {
+        return false;
+    }
+
+    /** Packets waiting in the queue of {@link #queueInput}. */
+    default int queuedInputs() {
+        return 0;
+    }
+
+    /**
+     * Inputs the queued packets, in order, with one {@code ackNoDelay} and {@code now} for all;
+     * returns how many the ARQ accepted (input's 0). {@link #queuedResult} then gives each one's
+     * result until the next {@link #queueInput}.
+     */
+    default int inputQueued(boolean ackNoDelay, int now) {
+        return 0;
+    }
+
+    /** The input result of queued packet {@code i} of the last {@link #inputQueued}. */
+    default int queuedResult(int i) {
+        throw new IndexOutOfBoundsException("no queued input");
+    }
+
     /** Full flush. Returns the milliseconds until the next flush is needed. */
     int flush(int now);
 

@@ -27,6 +27,11 @@ public final class NativeArq implements Arq {
     private int outViewCapacity;
     private ByteBuffer staging = ByteBuffer.allocateDirect(2048);
     private final AddressCache inputBuffers = new AddressCache();
+    /** Packets queued for one input crossing: i64 address, i32 length, i32 regular / result. */
+    private static final int QUEUE_ENTRIES = 64, QUEUE_ENTRY = 16;
+    private ByteBuffer queue; // allocated at the first queued packet
+    private long queueAddress;
+    private int queued;
 
     /**
      * The address of the direct buffer that input keeps coming from (a receive thread's reused
@@ -145,6 +150,43 @@ public final class NativeArq implements Arq {
     }
 
     @Override
+    public boolean queueInput(ByteBuffer packet, boolean regular) {
+        if (queued == QUEUE_ENTRIES || !packet.isDirect()) return false;
+        long base = inputBuffers.addressOf(packet);
+        if (base == 0) return false; // a buffer not seen before: its address is not known yet
+        if (queue == null) {
+            queue = ByteBuffer.allocateDirect(QUEUE_ENTRIES * QUEUE_ENTRY).order(ByteOrder.nativeOrder());
+            queueAddress = NativeUdp.address0(queue);
+        }
+        int at = queued++ * QUEUE_ENTRY;
+        queue.putLong(at, base + packet.position());
+        queue.putInt(at + 8, packet.remaining());
+        queue.putInt(at + 12, regular ? 1 : 0);
+        return true;
+    }
+
+    @Override
+    public int queuedInputs() {
+        return queued;
+    }
+
+    @Override
+    public int inputQueued(boolean ackNoDelay, int now) {
+        int n = queued;
+        if (n == 0) return 0;
+        queued = 0;
+        int accepted = inputQueued0(ptr(), queueAddress, n, ackNoDelay, now);
+        checkMemory();
+        return accepted;
+    }
+
+    @Override
+    public int queuedResult(int i) {
+        if (queue == null || i < 0 || i >= QUEUE_ENTRIES) throw new IndexOutOfBoundsException(i);
+        return queue.getInt(i * QUEUE_ENTRY + 12);
+    }
+
+    @Override
     public int flush(int now) {
         int r = flush0(ptr(), now);
         checkMemory();
@@ -241,6 +283,7 @@ public final class NativeArq implements Arq {
     private static native int peekSize0(long ptr);
     private static native int input0(long ptr, ByteBuffer src, int pos, int len, boolean regular, boolean ackNoDelay, int now);
     private static native int inputAt0(long ptr, long address, int len, boolean regular, boolean ackNoDelay, int now);
+    private static native int inputQueued0(long ptr, long queue, int count, boolean ackNoDelay, int now);
     private static native int flush0(long ptr, int now);
     private static native void flushAcks0(long ptr, int now);
     private static native int setMtu0(long ptr, int mtu);

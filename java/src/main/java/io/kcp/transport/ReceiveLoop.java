@@ -46,15 +46,18 @@ public final class ReceiveLoop {
     /** Receives one socket's datagrams; runs on the loop's thread and must not block. */
     public interface Handler {
         /**
-         * One datagram between position and limit, valid only during the call (it may be
-         * modified in place, e.g. decrypted). Anything thrown fails this handler.
+         * One datagram between position and limit (it may be modified in place, e.g.
+         * decrypted). Its bytes stay as they are until {@link #onBatchEnd} returns: the loop
+         * reuses the memory only for the next batch, so a handler may keep their address until
+         * then; the buffer object itself is the loop's. Anything thrown fails this handler.
          */
         void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated);
 
         /**
          * The datagrams received together (one system call's worth) have all been handed over:
          * the moment to wake whoever waits for them, once per batch instead of per datagram.
-         * Anything thrown fails this handler.
+         * Called after every batch that handed over a datagram, even when the handler was
+         * cancelled or failed during it. Anything thrown fails this handler.
          */
         default void onBatchEnd() {}
 
@@ -397,7 +400,8 @@ public final class ReceiveLoop {
 
     /** {@link Handler#onBatchEnd} after a batch of {@code n > 0}; false if the handler failed. */
     private boolean endBatch(Registration r, int n) {
-        if (n == 0 || r.done) return true;
+        // also after a cancel or failure: a handler may hold addresses into this batch until now
+        if (n == 0) return true;
         try {
             r.handler.onBatchEnd();
             return true;

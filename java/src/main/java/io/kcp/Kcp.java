@@ -5,17 +5,12 @@ import io.kcp.kernel.Kernel;
 import io.kcp.transport.SocketOptions;
 import io.kcp.wire.Counters;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -224,7 +219,8 @@ public final class Kcp {
      * thousand round trips (about a second on loopback) get the session's paths through the
      * optimizing compiler; ten thousand do most of it. Then it waits (up to two seconds) until
      * the JIT has finished the compiles they asked for. The round trips are spread over a few
-     * sessions one after another, so that what only a new session does stays compiled too.
+     * pairs of sessions one after another, each pair taking turns, so that what only a new
+     * session or a change of peer does stays compiled too.
      *
      * <p>The exchange counts in {@link #counters()} like any other session's traffic.
      *
@@ -235,127 +231,8 @@ public final class Kcp {
      */
     public static void warmUp(KcpConfig config, int roundTrips) throws IOException {
         if (roundTrips < 0) throw new IllegalArgumentException("roundTrips must be >= 0, got " + roundTrips);
-        if (roundTrips == 0) return;
-        Instant deadline = Instant.now().plus(WARM_UP_LIMIT);
-        try (KcpListener l = listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config)) {
-            // Several sessions one after another: the JIT compiles what it saw, and a path that
-            // only a new session or socket takes (the first datagram to a new address, say)
-            // would otherwise be compiled out, and the real sessions' first datagrams would send
-            // that code back to the interpreter.
-            for (int i = 0; i < WARM_UP_SESSIONS; i++) {
-                int n = roundTrips / WARM_UP_SESSIONS + (i < roundTrips % WARM_UP_SESSIONS ? 1 : 0);
-                warmUpSession(l, config, n, deadline);
-            }
-        }
-        awaitQuietCompiler();
+        WarmUp.run(config, roundTrips);
     }
-
-    /**
-     * Waits (at most {@link #WARM_UP_SETTLE}) until the JIT has finished what the warm-up gave it:
-     * its optimizing compiles finish after the round trips that asked for them, and would
-     * otherwise take the cores from the first real ones.
-     */
-    private static void awaitQuietCompiler() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) return;
-        long end = System.nanoTime() + WARM_UP_SETTLE.toNanos();
-        long last = jit.getTotalCompilationTime();
-        try {
-            while (System.nanoTime() - end < 0) {
-                Thread.sleep(100);
-                long now = jit.getTotalCompilationTime();
-                if (now == last) return;
-                last = now;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The longest a warm-up waits for the JIT to finish. */
-    private static final Duration WARM_UP_SETTLE = Duration.ofSeconds(2);
-
-    /** One session of {@link #warmUp}: {@code roundTrips} echoed 64-byte messages. */
-    private static void warmUpSession(KcpListener l, KcpConfig config, int roundTrips,
-                                      Instant deadline) throws IOException {
-        try (KcpSession c = dial(l.localAddress(), config)) {
-            c.setDeadline(deadline);
-            WarmUpShapes mine = new WarmUpShapes();
-            mine.write(c, 0);
-            KcpSession s = l.accept(WARM_UP_LIMIT);
-            if (s == null) throw new IOException("warm-up: the loopback session was not accepted");
-            // timeouts on this side, a deadline on the other: both ways of bounding a call run hot
-            s.setReadTimeout(WARM_UP_LIMIT);
-            s.setWriteTimeout(WARM_UP_LIMIT);
-            Thread echo = new Thread(() -> {
-                WarmUpShapes theirs = new WarmUpShapes();
-                try {
-                    for (int i = 0; ; i++) {
-                        theirs.read(s, i);
-                        theirs.write(s, i);
-                    }
-                } catch (IOException e) {
-                    // closed at the end
-                }
-            }, "kcp-warm-up");
-            echo.setDaemon(true);
-            echo.start();
-            try {
-                for (int i = 0; i < roundTrips; i++) {
-                    mine.read(c, i);
-                    mine.write(c, i + 1);
-                }
-                mine.read(c, roundTrips);
-            } finally {
-                s.close();
-            }
-        }
-    }
-
-    /**
-     * The ways an application passes its bytes, taken in turn by a warm-up: heap and direct
-     * buffers, the same array again and a different one. The JIT compiles only the branches it
-     * saw taken; a shape the warm-up never used would send the real traffic's first use of it
-     * back to the interpreter (a deoptimization, then a recompile on the same cores).
-     */
-    private static final class WarmUpShapes {
-        private final ByteBuffer heap = ByteBuffer.allocate(64);
-        private final ByteBuffer direct = ByteBuffer.allocateDirect(64);
-        private final byte[] first = new byte[64];
-        private final byte[] second = new byte[64];
-
-        void write(KcpSession s, int i) throws IOException {
-            switch (i & 3) {
-                case 0 -> s.write(heap.clear());
-                case 1 -> s.write(direct.clear());
-                case 2 -> s.write(first, 0, first.length);
-                default -> s.write(second, 0, second.length);
-            }
-        }
-
-        void read(KcpSession s, int i) throws IOException {
-            switch (i & 3) {
-                case 0 -> readFully(s, heap.clear());
-                case 1 -> readFully(s, direct.clear());
-                case 2 -> {
-                    for (int got = 0; got < first.length; ) got += s.read(first, got, first.length - got);
-                }
-                default -> {
-                    for (int got = 0; got < second.length; ) got += s.read(second, got, second.length - got);
-                }
-            }
-        }
-
-        private static void readFully(KcpSession s, ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) s.read(b);
-        }
-    }
-
-    /** Sessions a warm-up runs, one after another. */
-    private static final int WARM_UP_SESSIONS = 4;
-
-    /** The longest a warm-up may take. */
-    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
 
     private static void requireResolved(InetSocketAddress remote) {
         Objects.requireNonNull(remote, "remote");

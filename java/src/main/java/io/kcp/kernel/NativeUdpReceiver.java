@@ -107,9 +107,11 @@ public final class NativeUdpReceiver {
         int length = meta.getInt(at(i) + ADDRESS_LENGTH);
         long w0 = meta.getLong(base), w1 = meta.getLong(base + 8), w2 = meta.getLong(base + 16);
         int w3 = meta.getInt(base + 24);
-        if (length == lastLength && w0 == last0 && w1 == last1 && w2 == last2 && w3 == last3) {
-            return lastSource;
-        }
+        // one branch, not five: the JIT compiles out a branch its profile never saw taken, and a
+        // peer that differs from the last in a word no earlier one did (a new receiver's first,
+        // a socket of another family) would send this method back to the interpreter
+        long differs = (length ^ lastLength) | (w0 ^ last0) | (w1 ^ last1) | (w2 ^ last2) | (w3 ^ last3);
+        if (differs == 0) return lastSource;
         InetSocketAddress decoded = decode(base);
         lastSource = decoded;
         lastLength = length;

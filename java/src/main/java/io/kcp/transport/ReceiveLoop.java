@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  *
  * <p>Registering and cancelling never wait for the loop: both are queued for the loop thread and
  * the selector is woken, so they are safe from any thread, under any lock, including from a
- * handler. The thread starts with the first registration and ends when none is left, so nothing
- * lingers after the last socket goes.
+ * handler. The thread starts with the first registration and ends a second
+ * ({@link #LINGER_NANOS}) after none is left: a socket that comes within it (the next session
+ * after a warm-up, a redial) finds the thread running and its loop compiled.
  *
  * <p>A handler that lets anything escape ({@code Error}s included) is failed alone: its
  * {@link Handler#onFailure} runs with the cause, it gets no more datagrams, and the loop goes on
@@ -35,6 +36,9 @@ import java.util.function.Consumer;
  * handler sees them with {@code truncated = true} and should drop them.
  */
 public final class ReceiveLoop {
+
+    /** How long the thread waits for a new socket after the last one went. */
+    static final long LINGER_NANOS = 1_000_000_000L;
 
     /** Datagrams drained from one socket before the loop looks at the others. */
     public static final int BATCH = 64;
@@ -119,10 +123,11 @@ public final class ReceiveLoop {
     private Thread thread;
     private Selector selector;
     private int live;
+    private long lingerEnd; // while nothing is served: when the thread ends; 0 while serving
     // loop thread only
     private final ByteBuffer[] buffers = new ByteBuffer[BATCH];
     private final SocketAddress[] sources = new SocketAddress[BATCH];
-    private NativeUdpReceiver receiver; // created with the first native registration
+    private NativeUdpReceiver receiver; // created when the first native registration attaches
     /** select(Consumer) instead of the selected-key set, whose add allocates a node per wake-up. */
     private final Consumer<SelectionKey> onReady = this::drain;
 
@@ -213,7 +218,11 @@ public final class ReceiveLoop {
                 if (buffers[i] == null) buffers[i] = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
             }
             while (applyOps(sel)) {
-                sel.select(onReady);
+                if (lingering()) {
+                    sel.select(onReady, Math.max(1, LINGER_NANOS / 1_000_000 / 4));
+                } else {
+                    sel.select(onReady);
+                }
             }
         } catch (Throwable t) {
             failAll(sel, t);
@@ -238,17 +247,26 @@ public final class ReceiveLoop {
     }
 
     /**
-     * The next queued operation; null when none is queued but sockets are still served; or,
-     * when none is queued and nothing is served (or the loop is {@code failing}),
-     * {@link #STOPPED}: the thread and selector are released, and a later {@link #register}
-     * starts new ones.
+     * The next queued operation; null when none is queued but sockets are still served or the
+     * linger has not run out; or, when none is queued and nothing is served after the linger
+     * (or at once when the loop is {@code failing}), {@link #STOPPED}: the thread and selector
+     * are released, and a later {@link #register} starts new ones.
      */
     private Op nextOp(boolean failing) {
         lock.lock();
         try {
             Op op = ops.poll();
             if (op != null) return op;
-            if (!failing && live > 0) return null;
+            if (!failing && live > 0) {
+                lingerEnd = 0;
+                return null;
+            }
+            if (!failing) {
+                long now = System.nanoTime();
+                if (lingerEnd == 0) lingerEnd = now + LINGER_NANOS;
+                if (now - lingerEnd < 0) return null;
+            }
+            lingerEnd = 0;
             thread = null;
             selector = null;
             return STOPPED;
@@ -257,8 +275,22 @@ public final class ReceiveLoop {
         }
     }
 
+    /** True while nothing is served and the thread waits out its linger. */
+    private boolean lingering() {
+        lock.lock();
+        try {
+            return lingerEnd != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void attach(Selector sel, Registration r) {
         if (r.done) return;
+        // here, not in drainNative: a branch that only a loop's first batch takes would be
+        // compiled out there, and a new loop's first batch would send the hot method back to
+        // the interpreter
+        if (r.nativeSocket != null && receiver == null) receiver = new NativeUdpReceiver();
         try {
             try {
                 r.key = r.channel.register(sel, SelectionKey.OP_READ, r);
@@ -365,7 +397,6 @@ public final class ReceiveLoop {
 
     /** {@link #drain} through recvmmsg, cutting GRO's coalesced messages into their datagrams. */
     private void drainNative(Registration r) {
-        if (receiver == null) receiver = new NativeUdpReceiver();
         NativeUdpReceiver rx = receiver;
         for (int turn = 0; turn < BATCHES_PER_TURN && !r.done; turn++) {
             int n;

@@ -77,6 +77,49 @@ class ReceiveLoopTest {
     }
 
     @Test
+    void theThreadServesASocketThatComesWithinTheLingerAndEndsAfterIt() throws Exception {
+        ReceiveLoop loop = new ReceiveLoop("test-rx-linger");
+        try (DatagramChannel first = DatagramChannel.open().bind(LOOPBACK);
+             DatagramChannel second = DatagramChannel.open().bind(LOOPBACK);
+             DatagramChannel sender = DatagramChannel.open().bind(LOOPBACK)) {
+            AtomicReference<Thread> firstThread = new AtomicReference<>();
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            ReceiveLoop.Registration r1 = loop.register(first, threadOf(firstThread), false);
+            sender.send(ByteBuffer.allocate(10), first.getLocalAddress());
+            awaitSet(firstThread);
+            r1.cancel();
+            awaitNoRegistrations(loop);
+            ReceiveLoop.Registration r2 = loop.register(second, threadOf(secondThread), false);
+            sender.send(ByteBuffer.allocate(10), second.getLocalAddress());
+            awaitSet(secondThread);
+            assertTrue(firstThread.get() == secondThread.get(), "the lingering thread serves the next socket");
+            r2.cancel();
+            awaitNoRegistrations(loop);
+            Thread t = secondThread.get();
+            t.join(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ReceiveLoop.LINGER_NANOS) + 2_000);
+            assertFalse(t.isAlive(), "the thread ends once the linger has passed");
+        }
+    }
+
+    private static ReceiveLoop.Handler threadOf(AtomicReference<Thread> seen) {
+        return new ReceiveLoop.Handler() {
+            @Override
+            public void onDatagram(ByteBuffer datagram, SocketAddress source, boolean truncated) {
+                seen.set(Thread.currentThread());
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {}
+        };
+    }
+
+    private static void awaitSet(AtomicReference<Thread> ref) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (ref.get() == null && System.nanoTime() < end) Thread.sleep(5);
+        assertTrue(ref.get() != null, "a datagram arrived");
+    }
+
+    @Test
     void cancelReturnsAtOnceEvenFromTheLoopThreadAndClosesAnOwnedSocket() throws Exception {
         ReceiveLoop loop = new ReceiveLoop("test-rx-cancel");
         DatagramChannel owned = DatagramChannel.open().bind(LOOPBACK);

@@ -38,6 +38,18 @@ static int encode_arq(kcp_outbound *o, kcp_arq *arq, kcp_wire *w, int32_t *meta)
     return r;
 }
 
+/* encode_arq, then the whole batch to the socket: the datagrams sent, or the encode's negative
+ * status (nothing sent). meta[0] and [1] get the send's GSO flag and error. */
+static int encode_and_send(kcp_outbound *o, kcp_arq *arq, kcp_wire *w, int32_t *meta, jint fd,
+                           jlong address, jint address_length) {
+    int r = encode_arq(o, arq, w, meta);
+    if (r != 0) return r;
+    meta[1] = 0;
+    if (w->count == 0) return 0;
+    return kcp_udp_send(fd, w->data, w->lens, w->count, PTR(address), address_length, &meta[0],
+                        &meta[1]);
+}
+
 JNIEXPORT jlong JNICALL Java_io_kcp_kernel_NativeOutbound_new0(JNIEnv *env, jclass cls, jint crypto,
                                                                jint ds, jint ps, jint max) {
     (void)env; (void)cls;
@@ -65,8 +77,7 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encode0(JNIEnv *env, jc
     return encode_arq((kcp_outbound *)PTR(ptr), (kcp_arq *)PTR(arq), &w, m);
 }
 
-/* Encode, then send the whole batch: one crossing per flush. Returns the datagrams sent, or the
- * encode's negative status (nothing sent). */
+/* Encode, then send the whole batch, in one crossing. */
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeSend0(JNIEnv *env, jclass cls,
                                                                      jlong ptr, jlong arq,
                                                                      jlong data, jint capacity,
@@ -76,11 +87,8 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeSend0(JNIEnv *env
     (void)env; (void)cls;
     int32_t *m = (int32_t *)PTR(meta);
     kcp_wire w = wire_of(data, capacity, lens, lens_capacity, m);
-    int r = encode_arq((kcp_outbound *)PTR(ptr), (kcp_arq *)PTR(arq), &w, m);
-    if (r != 0) return r;
-    m[1] = 0;
-    if (w.count == 0) return 0;
-    return kcp_udp_send(fd, w.data, w.lens, w.count, PTR(address), address_length, &m[0], &m[1]);
+    return encode_and_send((kcp_outbound *)PTR(ptr), (kcp_arq *)PTR(arq), &w, m, fd, address,
+                           address_length);
 }
 
 /* Flush the ARQ, encode its output and send the batch: the whole way out in one crossing.
@@ -104,10 +112,7 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_flushSend0(JNIEnv *env,
         || kcp_outbound_datagrams_bound(o, (int)out->count) > w.lens_cap - w.count) {
         return -3;
     }
-    int r = encode_arq(o, k, &w, m);
-    if (r != 0) return r;
-    m[1] = 0;
-    return kcp_udp_send(fd, w.data, w.lens, w.count, PTR(address), address_length, &m[0], &m[1]);
+    return encode_and_send(o, k, &w, m, fd, address, address_length);
 }
 
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeOutbound_encodeRecords0(JNIEnv *env, jclass cls,

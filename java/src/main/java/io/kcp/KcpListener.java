@@ -20,7 +20,9 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -428,7 +430,7 @@ public final class KcpListener implements Closeable {
 
     /** How many of the listener's sockets have live sessions (more than one only in a group). */
     int portsServing() {
-        java.util.Set<DatagramChannel> used = new java.util.HashSet<>();
+        Set<DatagramChannel> used = new HashSet<>();
         for (KcpSession s : sessions.values()) used.add(s.channel());
         return used.size();
     }

@@ -1,5 +1,6 @@
 package io.kcp;
 
+import io.kcp.kernel.Kernel;
 import io.kcp.kernel.NativeUdpSocket;
 import io.kcp.transport.ReceiveLoop;
 import io.kcp.wire.Counters;
@@ -41,8 +42,7 @@ final class ListenerPort {
         this.checksumAlarm = new ChecksumAlarm("listener on " + bound + suffix);
         String port = bound instanceof InetSocketAddress a ? String.valueOf(a.getPort()) : "?";
         this.loop = new ReceiveLoop("kcp-listener-" + port + suffix);
-        this.nativeSocket = config.kernel() == io.kcp.kernel.Kernel.NATIVE
-                ? NativeUdpSocket.open(channel) : null;
+        this.nativeSocket = config.kernel() == Kernel.NATIVE ? NativeUdpSocket.open(channel) : null;
     }
 
     /** Remembers that {@code s} got input in this receive batch (it hears at the batch's end). */

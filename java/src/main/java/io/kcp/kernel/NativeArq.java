@@ -2,7 +2,6 @@ package io.kcp.kernel;
 
 import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -17,10 +16,8 @@ import java.nio.ByteOrder;
 public final class NativeArq implements Arq {
     // byte offsets in struct kcp_arq_output (native/include/kcp/arq.h)
     private static final int OUT_DATA = 0, OUT_LEN = 8, OUT_CAP = 12, OUT_COUNT = 16, OUT_OOM = 20;
-    private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final NativeInstance instance;
     private final ByteBuffer outArea;
     private ByteBuffer outView;
     private long outViewAddress;
@@ -59,34 +56,18 @@ public final class NativeArq implements Arq {
         }
     }
 
-    /** Owns the native pointer; also the cleanup action if an instance is never closed. */
-    private static final class Handle implements Runnable {
-        volatile long ptr;
-
-        Handle(long ptr) { this.ptr = ptr; }
-
-        @Override
-        public void run() {
-            long p = ptr;
-            ptr = 0;
-            if (p != 0) destroy0(p);
-        }
-    }
 
     public NativeArq(int conv) {
         NativeLibrary.ensureAvailable();
         long p = create0(conv);
         if (p == 0) throw new OutOfMemoryError("native ARQ: cannot allocate an instance");
-        handle = new Handle(p);
-        cleanable = CLEANER.register(this, handle);
+        instance = new NativeInstance(this, p, "ARQ instance", NativeArq::destroy0);
         outArea = outputArea0(p).order(ByteOrder.nativeOrder());
     }
 
     /** The C instance, for {@link NativeOutbound}'s crossing. */
     long ptr() {
-        long p = handle.ptr;
-        if (p == 0) throw new IllegalStateException("ARQ instance is closed");
-        return p;
+        return instance.ptr();
     }
 
     /** @throws OutOfMemoryError if a growth of the output area failed (the instance is unusable) */
@@ -272,7 +253,7 @@ public final class NativeArq implements Arq {
     public long digest() { return digest0(ptr()); }
 
     @Override
-    public void close() { cleanable.clean(); }
+    public void close() { instance.close(); }
 
     private static native long create0(int conv);
     private static native void destroy0(long ptr);

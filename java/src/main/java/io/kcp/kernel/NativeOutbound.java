@@ -1,6 +1,5 @@
 package io.kcp.kernel;
 
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,10 +25,8 @@ public final class NativeOutbound implements AutoCloseable {
     public static final int CRYPTO_HEADER = 20;
     private static final int FEC_HEADER = 8;
     private static final int NO_ROOM = -3; // flushSend0: the batch cannot hold this flush's output
-    private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final NativeInstance instance;
     private final int dataShards;
     private final int parityShards;
     private final int maxDatagram;
@@ -37,19 +34,6 @@ public final class NativeOutbound implements AutoCloseable {
     private int duplicates;
     private int sent;
 
-    /** Owns the native pointer; also the cleanup action if an instance is never closed. */
-    private static final class Handle implements Runnable {
-        volatile long ptr;
-
-        Handle(long ptr) { this.ptr = ptr; }
-
-        @Override
-        public void run() {
-            long p = ptr;
-            ptr = 0;
-            if (p != 0) free0(p);
-        }
-    }
 
     /**
      * @param cryptoHeader {@link #CRYPTO_HEADER}, or 0 for a cipher without a header
@@ -65,8 +49,7 @@ public final class NativeOutbound implements AutoCloseable {
             throw new IllegalArgumentException("no outbound for crypto header " + cryptoHeader
                     + ", FEC " + dataShards + "/" + parityShards + ", datagrams of " + maxDatagram);
         }
-        handle = new Handle(p);
-        cleanable = CLEANER.register(this, handle);
+        instance = new NativeInstance(this, p, "outbound", NativeOutbound::free0);
         this.dataShards = fec ? dataShards : 0;
         this.parityShards = fec ? parityShards : 0;
         this.maxDatagram = maxDatagram;
@@ -188,15 +171,13 @@ public final class NativeOutbound implements AutoCloseable {
     }
 
     private long ptr() {
-        long p = handle.ptr;
-        if (p == 0) throw new IllegalStateException("outbound is closed");
-        return p;
+        return instance.ptr();
     }
 
     /** Frees the C encoder. Idempotent. */
     @Override
     public void close() {
-        cleanable.clean();
+        instance.close();
     }
 
     private static native long new0(int cryptoHeader, int dataShards, int parityShards, int maxDatagram);

@@ -2,7 +2,6 @@ package io.kcp.kernel;
 
 import io.kcp.fec.ReedSolomon;
 import io.kcp.fec.ReedSolomonFactory;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.List;
@@ -34,29 +33,14 @@ public final class NativeReedSolomon implements ReedSolomon {
     // return codes and path numbers of native/include/kcp/rs.h
     private static final int OK = 0, ETOOFEW = -2, ENOMEM = -3;
 
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final int k;
     private final int n;
-    private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final NativeInstance instance;
     /** One byte per shard for the C present flags; reused by every reconstruct. */
     private final ByteBuffer presentFlags;
     private ByteBuffer staging = ByteBuffer.allocateDirect(0);
 
-    /** Owns the native pointer; also the cleanup action if an instance is never closed. */
-    private static final class Handle implements Runnable {
-        volatile long ptr;
-
-        Handle(long ptr) { this.ptr = ptr; }
-
-        @Override
-        public void run() {
-            long p = ptr;
-            ptr = 0;
-            if (p != 0) destroy0(p);
-        }
-    }
 
     /**
      * @throws IllegalArgumentException unless {@code dataShards >= 1}, {@code parityShards >= 0}
@@ -80,8 +64,7 @@ public final class NativeReedSolomon implements ReedSolomon {
         k = dataShards;
         n = dataShards + parityShards;
         presentFlags = ByteBuffer.allocateDirect(n);
-        handle = new Handle(p);
-        cleanable = CLEANER.register(this, handle);
+        instance = new NativeInstance(this, p, "Reed-Solomon codec", NativeReedSolomon::destroy0);
     }
 
     @Override
@@ -157,7 +140,7 @@ public final class NativeReedSolomon implements ReedSolomon {
     }
 
     @Override
-    public void close() { cleanable.clean(); }
+    public void close() { instance.close(); }
 
     // ---- the process-wide SIMD path switch ----
 
@@ -188,9 +171,7 @@ public final class NativeReedSolomon implements ReedSolomon {
     // ---- helpers ----
 
     private long ptr() {
-        long p = handle.ptr;
-        if (p == 0) throw new IllegalStateException("Reed-Solomon codec is closed");
-        return p;
+        return instance.ptr();
     }
 
     /** Checks the group's shape against the buffer; returns the bytes it spans. */

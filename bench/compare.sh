@@ -6,9 +6,11 @@
 # kcp-go's.
 #
 # Sessions: nodelay 1, interval 10, resend 2, nc 1, MTU 1400, kcptun's key derivation.
-# Bulk, each way: a first client run of WARMUPS (3) transfers warms the server up (a JVM's JIT
-# compiles the bulk path over the first few hundred MB, and its compiler threads' CPU would
-# count otherwise) and is not counted; then
+# Bulk, each way: a first client run of WARMUPS (6) transfers warms the server up and is not
+# counted (a JVM's JIT compiles the bulk path over the first few hundred MB, and its compiler
+# threads' CPU would count otherwise: an aes-128 upload server compiled 120, 66, 48, 18 and 9
+# methods in its first five 64 MiB transfers, and C2 was a fifth of its CPU in transfers 5-12);
+# then
 # one client run of REPS+1 transfers of BYTES. MB/s (MB = 10^6 bytes) is the median of its last
 # REPS (its first pays the client JVM's warm-up). CPU s/GB is the server process's CPU time (user
 # + system, all threads: utime + stime of /proc/PID/stat, in 1/CLK_TCK steps) over that whole
@@ -29,7 +31,7 @@
 # up and down, ping p99 and server CPU s/GB. A FAIL shows there as a red FAIL mark, not a bar.
 # `awk -f bench/compare-chart.awk target/compare.tsv > chart.svg` redraws it.
 #
-# Environment: REPS (3), WARMUPS (3), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
+# Environment: REPS (3), WARMUPS (6), PINGS (2000), WINDOWS ("1024 4096"), KERNELS ("native java"),
 # CONFIGS (a subset of "plain fec aes fec+aes"), CROSS (1: also java<->go pairs, for interop),
 # JAVA_FLAGS (extra flags for kcp-java's commands only, e.g. --ackclocking=false for kcp-go
 # 5.6.1's ACK timing).
@@ -38,7 +40,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bytes=${1:-16777216}
 [[ $bytes =~ ^[0-9]+$ ]] || { echo "BYTES must be a plain number (kcpgo-peer takes no suffixes)" >&2; exit 2; }
 reps=${REPS:-3}
-warmups=${WARMUPS:-3}
+warmups=${WARMUPS:-6}
 pings=${PINGS:-2000}
 windows=${WINDOWS:-1024 4096}
 kernels=${KERNELS:-native java}

@@ -51,6 +51,18 @@ JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_recv0(JNIEnv *env, jclass cl
     return kcp_arq_recv(arq(ptr), p, (size_t)cap);
 }
 
+/* A message straight into a Java array (pinned for the copy, no staging): the bytes at
+ * dst[off, off + cap), which Java has checked against the array. */
+JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_recvArray0(JNIEnv *env, jclass cls, jlong ptr,
+                                                               jbyteArray dst, jint off, jint cap) {
+    (void)cls;
+    jbyte *p = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    if (!p) return -1; /* out of memory: the exception is pending */
+    int r = kcp_arq_recv(arq(ptr), (uint8_t *)p + off, (size_t)cap);
+    (*env)->ReleasePrimitiveArrayCritical(env, dst, p, 0);
+    return r;
+}
+
 JNIEXPORT jint JNICALL Java_io_kcp_kernel_NativeArq_peekSize0(JNIEnv *env, jclass cls, jlong ptr) {
     (void)env; (void)cls;
     return kcp_arq_peek_size(arq(ptr));

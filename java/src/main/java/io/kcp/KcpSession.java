@@ -521,20 +521,18 @@ public final class KcpSession implements ByteChannel {
                     return takeRemainder(dst);
                 }
                 if (closed) throw closedException(waited);
-                int size = arq.peekSize();
-                if (size > 0) {
-                    int n;
-                    if (size <= dst.remaining()) {
-                        n = arq.recv(dst);
-                    } else {
-                        if (readRemainder.capacity() < size) {
-                            readRemainder = ByteBuffer.allocate(Math.max(size, 2 * readRemainder.capacity()));
-                        }
-                        readRemainder.clear();
-                        arq.recv(readRemainder);
-                        readRemainder.flip();
-                        n = takeRemainder(dst);
+                int n = arq.recv(dst); // the usual case, a message that fits: one call
+                if (n == -2) { // larger than dst: the rest waits in readRemainder
+                    int size = arq.peekSize();
+                    if (readRemainder.capacity() < size) {
+                        readRemainder = ByteBuffer.allocate(Math.max(size, 2 * readRemainder.capacity()));
                     }
+                    readRemainder.clear();
+                    arq.recv(readRemainder);
+                    readRemainder.flip();
+                    n = takeRemainder(dst);
+                }
+                if (n > 0) {
                     counters.add(Counter.BYTES_RECEIVED, n);
                     wakeTimer(); // the receive window may have reopened: tell the peer
                     return n;

@@ -4,14 +4,17 @@ import io.kcp.arq.Arq;
 import io.kcp.arq.ArqField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 
 /**
  * The C ARQ kernel ({@code native/src/arq.c}) behind the {@link Arq} interface.
  *
  * <p>Each operation is one JNI crossing. The output records live in C memory; Java reads them
  * through a direct buffer view and resets the record counters by writing the shared
- * {@code kcp_arq_output} struct directly, so draining output costs no crossing. Heap buffers are
- * copied through a per-instance direct staging buffer; direct buffers are passed as they are.
+ * {@code kcp_arq_output} struct directly, so draining output costs no crossing. Direct buffers
+ * are passed as they are; heap buffers given to input and send are copied through a
+ * per-instance direct staging buffer, and recv copies a message straight into a heap buffer's
+ * array.
  */
 public final class NativeArq implements Arq {
     // byte offsets in struct kcp_arq_output (native/include/kcp/arq.h)
@@ -102,15 +105,12 @@ public final class NativeArq implements Arq {
         int r;
         if (dst.isDirect()) {
             r = recv0(ptr(), dst, dst.position(), cap);
-            if (r > 0) dst.position(dst.position() + r);
+        } else if (dst.hasArray()) { // one crossing, straight into the array
+            r = recvArray0(ptr(), dst.array(), dst.arrayOffset() + dst.position(), cap);
         } else {
-            int peek = peekSize0(ptr());
-            if (peek < 0) return -1;
-            if (peek > cap) return -2;
-            if (staging.capacity() < peek) staging = ByteBuffer.allocateDirect(Math.max(peek, staging.capacity() * 2));
-            r = recv0(ptr(), staging, 0, staging.capacity());
-            if (r > 0) dst.put(dst.position(), staging, 0, r).position(dst.position() + r);
+            throw new ReadOnlyBufferException(); // before a message is taken out, not after
         }
+        if (r > 0) dst.position(dst.position() + r);
         return r;
     }
 
@@ -261,6 +261,7 @@ public final class NativeArq implements Arq {
     private static native ByteBuffer view0(long address, int capacity);
     private static native int send0(long ptr, ByteBuffer src, int pos, int len);
     private static native int recv0(long ptr, ByteBuffer dst, int pos, int cap);
+    private static native int recvArray0(long ptr, byte[] dst, int off, int cap);
     private static native int peekSize0(long ptr);
     private static native int input0(long ptr, ByteBuffer src, int pos, int len, boolean regular, boolean ackNoDelay, int now);
     private static native int inputAt0(long ptr, long address, int len, boolean regular, boolean ackNoDelay, int now);

@@ -286,9 +286,8 @@ public final class KcpSession implements ByteChannel {
     /**
      * The inbound pipeline's hand-off to the ARQ: input, then send what that produced. A packet
      * that is the receive loop's datagram itself, whose memory stays put until the batch's end,
-     * is queued instead,
-     * and the batch's packets go in with one crossing ({@link #inputQueued}); anything else goes
-     * in at once, after what is queued. A listener's session queues nothing until its peer is
+     * is queued instead, and the batch's packets go in with one crossing ({@link #inputQueued});
+     * anything else goes in at once, after what is queued. A listener's session queues nothing until its peer is
      * confirmed: the evidence reads every accepted packet, and a new session's first verdict is
      * needed at once.
      */
@@ -442,10 +441,6 @@ public final class KcpSession implements ByteChannel {
 
     // ---- output ----------------------------------------------------------------------------
 
-    /**
-     * Batched native sends (sendmmsg, UDP GSO) where {@code socket} is not null; else one send
-     * per datagram through the channel, the portable path.
-     */
     /**
      * The C outbound and batched sends for a native ARQ with a native socket; else the Java
      * pipeline, into a batching sender where there is a native socket, or one send per datagram.

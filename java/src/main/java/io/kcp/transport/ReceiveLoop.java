@@ -123,8 +123,8 @@ public final class ReceiveLoop {
     private Thread thread;
     private Selector selector;
     private int live;
-    private long lingerEnd; // while nothing is served: when the thread ends; 0 while serving
     // loop thread only
+    private long lingerEnd; // while nothing is served: when the thread ends; 0 while serving
     private final ByteBuffer[] buffers = new ByteBuffer[BATCH];
     private final SocketAddress[] sources = new SocketAddress[BATCH];
     private NativeUdpReceiver receiver; // created when the first native registration attaches
@@ -218,7 +218,7 @@ public final class ReceiveLoop {
                 if (buffers[i] == null) buffers[i] = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
             }
             while (applyOps(sel)) {
-                if (lingering()) {
+                if (lingerEnd != 0) {
                     sel.select(onReady, Math.max(1, LINGER_NANOS / 1_000_000 / 4));
                 } else {
                     sel.select(onReady);
@@ -270,16 +270,6 @@ public final class ReceiveLoop {
             thread = null;
             selector = null;
             return STOPPED;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** True while nothing is served and the thread waits out its linger. */
-    private boolean lingering() {
-        lock.lock();
-        try {
-            return lingerEnd != 0;
         } finally {
             lock.unlock();
         }
